@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.utils import timezone
+
+from .models import Booking, BookingEvent, Closure, OpeningHours, Service
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "price", "currency", "capacity", "requires_payment", "is_active"]
+    list_filter = ["is_active", "requires_payment"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "starts_on", "ends_on", "reason"]
+    list_filter = ["service"]
+    date_hierarchy = "starts_on"
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "source", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["reference", "customer_name", "service", "local_start", "status", "amount"]
+    list_filter = ["status", "service"]
+    search_fields = ["reference", "customer_name", "phone", "email"]
+    date_hierarchy = "start"
+    list_select_related = ["service"]
+    # Status, time and price change only through the booking services, which keep
+    # the slot counters and the audit trail right; staff may correct contact details.
+    readonly_fields = [
+        "reference",
+        "service",
+        "start",
+        "end",
+        "status",
+        "amount",
+        "currency",
+        "hold_expires_at",
+        "user",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [BookingEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Start", ordering="start")
+    def local_start(self, booking):
+        return timezone.localtime(booking.start).strftime("%a %d %b %Y, %H:%M")

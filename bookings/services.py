@@ -1,0 +1,202 @@
+"""Writes: creating bookings and moving them through the state machine.
+
+Every status change goes through `transition`, which locks the row, checks the
+move, keeps the slot counter right, records a BookingEvent and sends
+`booking_status_changed`, all in one transaction.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
+
+from . import selectors, states
+from .errors import InvalidTransition, SlotUnavailable
+from .models import Booking, BookingEvent, Service, Slot
+from .signals import booking_status_changed
+
+Status = Booking.Status
+Source = BookingEvent.Source
+
+
+def normalize_phone(raw: str) -> str:
+    """E.164 for a phone number in international or local (default region) form."""
+    try:
+        number = PhoneNumber.from_string(raw.strip(), region=settings.PHONENUMBER_DEFAULT_REGION)
+    except NumberParseException:
+        number = None
+    if number is None or not number.is_valid():
+        raise ValidationError("Enter a valid mobile number, e.g. +91 98765 43210.", code="invalid_phone")
+    return number.as_e164
+
+
+def _clean_customer(*, name: str, phone: str, email: str, channels: Iterable[str] | None, notes: str) -> dict:
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "Tell us your name."
+    elif len(name) > 120:
+        errors["name"] = "Use at most 120 characters."
+    try:
+        phone = normalize_phone(phone or "")
+    except ValidationError as error:
+        errors["phone"] = error.messages[0]
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter a valid email address."
+    if channels is None:
+        channels = [c for c in Booking.Channel.values if c != Booking.Channel.EMAIL or email]
+    channels = list(dict.fromkeys(channels))
+    unknown = [c for c in channels if c not in Booking.Channel.values]
+    if unknown:
+        errors["channels"] = f"Unknown channel {unknown[0]!r}: choose from sms, whatsapp, email."
+    elif Booking.Channel.EMAIL in channels and not email:
+        errors["email"] = "Give an email address to get messages by email."
+    if len(notes or "") > 1000:
+        errors["notes"] = "Use at most 1000 characters."
+    if errors:
+        raise ValidationError(errors)
+    return {"customer_name": name, "phone": phone, "email": email, "channels": channels, "notes": notes or ""}
+
+
+def _take_place(service: Service, start: datetime) -> bool:
+    """Take one place at `start`; False when the slot is full. Atomic in the database:
+    the conditional UPDATE is applied under the row lock, so racing requests serialize."""
+    Slot.objects.bulk_create([Slot(service=service, start=start)], ignore_conflicts=True)
+    updated = Slot.objects.filter(service=service, start=start, taken__lt=service.capacity).update(taken=F("taken") + 1)
+    return updated == 1
+
+
+def _release_place(booking: Booking) -> None:
+    Slot.objects.filter(service_id=booking.service_id, start=booking.start, taken__gt=0).update(taken=F("taken") - 1)
+
+
+def _record(booking: Booking, from_status: str, *, actor, source: str, note: str) -> BookingEvent:
+    event = BookingEvent.objects.create(
+        booking=booking,
+        from_status=from_status,
+        to_status=booking.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        source=source,
+        note=note[:500],
+    )
+    booking_status_changed.send(
+        sender=Booking, booking=booking, from_status=from_status, to_status=booking.status, event=event
+    )
+    return event
+
+
+def booking_create(
+    *,
+    service: Service,
+    start: datetime,
+    name: str,
+    phone: str,
+    email: str = "",
+    channels: Iterable[str] | None = None,
+    notes: str = "",
+    user=None,
+    pay_online: bool = False,
+) -> Booking:
+    """Book one place. Raises ValidationError (field errors) or SlotUnavailable.
+
+    Paid online: `awaiting_payment` with a hold that lapses. Otherwise `pending`
+    until staff confirm. Services that require payment can only be booked paid.
+    """
+    fields = _clean_customer(name=name, phone=phone, email=email, channels=channels, notes=notes)
+    if not service.is_active:
+        raise ValidationError({"service": "This service is not taking bookings."})
+    if service.requires_payment and not pay_online:
+        raise ValidationError({"service": "This service is paid online when booking."}, code="payment_required")
+    problem = selectors.start_problem(service, start)
+    if problem:
+        raise ValidationError({"start": problem})
+    start = start.astimezone(UTC)
+    try:
+        return _create(service, start, fields, user=user, pay_online=pay_online)
+    except SlotUnavailable:
+        # Full, but maybe only because of unpaid holds that lapsed and await the expiry task.
+        if not expire_lapsed_holds(service=service, start=start):
+            raise
+        return _create(service, start, fields, user=user, pay_online=pay_online)
+
+
+def _create(service: Service, start: datetime, fields: dict, *, user, pay_online: bool) -> Booking:
+    for attempt in range(3):  # a reference collision (1 in ~10^8) retries with a new one
+        try:
+            with transaction.atomic():
+                if not _take_place(service, start):
+                    raise SlotUnavailable()
+                hold = timezone.now() + timedelta(minutes=settings.BOOKING_HOLD_MINUTES) if pay_online else None
+                booking = Booking.objects.create(
+                    service=service,
+                    start=start,
+                    end=start + service.duration,
+                    **fields,
+                    status=Status.AWAITING_PAYMENT if pay_online else Status.PENDING,
+                    amount=service.price,
+                    currency=service.currency,
+                    hold_expires_at=hold,
+                    user=user if getattr(user, "is_authenticated", False) else None,
+                )
+                _record(booking, "", actor=user, source=Source.CUSTOMER, note="Booked")
+                return booking
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def transition(booking: Booking, to: str, *, actor=None, source: str = Source.STAFF, note: str = "") -> Booking:
+    """Move `booking` to status `to`: the one place where a status changes.
+
+    Raises InvalidTransition for a move the state machine forbids (nothing
+    changes) and SlotUnavailable when a lapsed booking's place has been taken.
+    Returns the booking as saved; the instance passed in is updated too.
+    """
+    with transaction.atomic():
+        # of=("self",): lock the booking only, not the service row it is joined to.
+        locked = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
+        from_status = locked.status
+        if not states.can_move(from_status, to):
+            raise InvalidTransition(
+                f"A {locked.get_status_display().lower()} booking cannot become {Status(to).label.lower()}."
+            )
+        held, holds = states.holds_place(from_status), states.holds_place(to)
+        if held and not holds:
+            _release_place(locked)
+        elif holds and not held and not _take_place(locked.service, locked.start):
+            raise SlotUnavailable("The place was taken after the booking lapsed.")
+        locked.status = to
+        locked.save(update_fields=["status", "updated_at"])
+        _record(locked, from_status, actor=actor, source=source, note=note)
+    booking.status, booking.updated_at = locked.status, locked.updated_at
+    return locked
+
+
+def expire_lapsed_holds(*, service: Service | None = None, start: datetime | None = None) -> int:
+    """Expire unpaid bookings whose hold has lapsed; the count expired.
+    Run periodically, and at once when a full slot may be full only of lapsed holds."""
+    lapsed = Booking.objects.filter(status=Status.AWAITING_PAYMENT, hold_expires_at__lte=timezone.now())
+    if service is not None:
+        lapsed = lapsed.filter(service=service)
+    if start is not None:
+        lapsed = lapsed.filter(start=start)
+    expired = 0
+    for booking in lapsed.only("pk"):
+        try:
+            transition(booking, Status.EXPIRED, source=Source.SYSTEM, note="Payment hold lapsed")
+        except InvalidTransition:
+            continue  # paid or cancelled meanwhile
+        expired += 1
+    return expired

@@ -1,0 +1,1 @@
+# The notification outbox arrives with the notifications issue (see DESIGN.md).

@@ -1,0 +1,1 @@
+# Payment and webhook records arrive with the payments issue (see DESIGN.md, "Payments").

@@ -1,0 +1,45 @@
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from bookings.models import OpeningHours, Service
+from bookings.selectors import business_tz
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware datetime in the business time zone."""
+    return datetime.combine(day, time(hour, minute), tzinfo=business_tz())
+
+
+@pytest.fixture
+def tomorrow() -> date:
+    return timezone.localdate(timezone.now(), business_tz()) + timedelta(days=1)
+
+
+@pytest.fixture
+def make_service(db):
+    """A service open every day 09:00-17:00 unless `hours` says otherwise."""
+
+    def make(slug="haircut", *, hours=((time(9), time(17)),), **fields):
+        fields = {"name": slug.title(), "duration_minutes": 60, "price": 50000, "capacity": 1, **fields}
+        service = Service.objects.create(slug=slug, **fields)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(service=service, weekday=day, opens=opens, closes=closes)
+            for day in range(7)
+            for opens, closes in hours
+        )
+        return service
+
+    return make
+
+
+@pytest.fixture
+def service(make_service):
+    return make_service()
+
+
+@pytest.fixture
+def customer():
+    """Keyword arguments for booking_create describing a valid customer."""
+    return {"name": "Asha Rao", "phone": "+91 98765 43210", "email": "asha@example.com"}
