@@ -27,3 +27,8 @@ class InvalidTransition(BookingError):
 class HoldExpired(BookingError):
     code = "hold_expired"
     default_detail = "The time held for payment has run out."
+
+
+class CancellationClosed(BookingError):
+    code = "cancellation_closed"
+    default_detail = "It is too late to cancel this booking online; please call us."

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import Booking, Closure, Service, Slot
+from .states import CANCELLABLE
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,10 @@ def nearest_free_slots(service: Service, start: datetime, *, limit: int = 3) -> 
     """Free starts of the same day, nearest to `start` first: what to offer when it is taken."""
     slots = free_slots(service, local_date(start))
     return sorted(slots, key=lambda slot: abs(slot.start - start))[:limit]
+
+
+def customer_can_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
+    """The cancellation policy for customers (staff may cancel any cancellable booking)."""
+    now = now or timezone.now()
+    window = timedelta(hours=settings.BOOKING_CANCEL_WINDOW_HOURS)
+    return booking.status in CANCELLABLE and now <= booking.start - window

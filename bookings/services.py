@@ -18,7 +18,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
 from . import selectors, states
-from .errors import InvalidTransition, SlotUnavailable
+from .errors import CancellationClosed, InvalidTransition, SlotUnavailable
 from .models import Booking, BookingEvent, Service, Slot
 from .signals import booking_status_changed
 
@@ -182,6 +182,15 @@ def transition(booking: Booking, to: str, *, actor=None, source: str = Source.ST
         _record(locked, from_status, actor=actor, source=source, note=note)
     booking.status, booking.updated_at = locked.status, locked.updated_at
     return locked
+
+
+def booking_cancel(booking: Booking, *, actor=None, by_staff: bool, note: str = "") -> Booking:
+    """Cancel a booking. Customers only within the cancellation window (CancellationClosed);
+    a paid booking is refunded by the payments app, which listens for the change."""
+    if not by_staff and booking.status in states.CANCELLABLE and not selectors.customer_can_cancel(booking):
+        raise CancellationClosed()
+    source = Source.STAFF if by_staff else Source.CUSTOMER
+    return transition(booking, Status.CANCELLED, actor=actor, source=source, note=note or "Cancelled")
 
 
 def expire_lapsed_holds(*, service: Service | None = None, start: datetime | None = None) -> int:

@@ -19,6 +19,8 @@ ALLOWED = {
     S.CANCELLED: set(),
 }
 
+CANCELLABLE = {status for status, targets in ALLOWED.items() if S.CANCELLED in targets}
+
 # Statuses whose bookings do not hold a place in their slot.
 RELEASED = {S.CANCELLED, S.EXPIRED}
 

@@ -110,6 +110,8 @@ BUSINESS_NAME = env.str("BUSINESS_NAME", default="Demo Studio")
 BOOKING_MIN_LEAD_MINUTES = env.int("BOOKING_MIN_LEAD_MINUTES", default=30)
 BOOKING_MAX_DAYS_AHEAD = env.int("BOOKING_MAX_DAYS_AHEAD", default=60)
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# Customers may cancel online until this long before the start; staff at any time.
+BOOKING_CANCEL_WINDOW_HOURS = env.int("BOOKING_CANCEL_WINDOW_HOURS", default=2)
 
 # --- Providers ------------------------------------------------------------------------
 # The sandbox app (sandbox/) answers the Twilio, Razorpay and Postmark APIs on
