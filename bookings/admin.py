@@ -1,11 +1,31 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from .models import Booking, BookingEvent, Closure, OpeningHours, Service
 
 
+class OpeningHoursFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Hours of one day may not overlap, among the rows submitted together too
+        (each row's own clean only sees rows already saved)."""
+        super().clean()
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("opens")
+        ]
+        for n, a in enumerate(rows):
+            for b in rows[n + 1 :]:
+                same_day = a["weekday"] == b["weekday"]
+                if same_day and a["opens"] < b["closes"] and b["opens"] < a["closes"]:
+                    raise ValidationError("These hours overlap other hours of the same day.")
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 
