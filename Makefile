@@ -57,7 +57,7 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=bookings_project.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles
