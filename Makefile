@@ -36,7 +36,7 @@ test-sqlite: install
 	env -u DATABASE_URL $(PY) -m pytest
 
 test-postgres: install
-	@if $(PY) -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(PY) -c "import psycopg; psycopg.connect('$(TEST_POSTGRES_URL)', dbname='postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "=== tests on PostgreSQL ==="; \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest; \
 	else \
