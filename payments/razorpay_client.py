@@ -1,0 +1,29 @@
+"""The Razorpay client, built from settings at call time.
+
+RAZORPAY_API_BASE is the host part only (https://api.razorpay.com, or the sandbox's
+.../sandbox/razorpay): the SDK appends /v1/... itself. It has no default timeout, so
+every request gets RAZORPAY_TIMEOUT unless the call passes its own.
+"""
+
+import razorpay
+import requests
+from django.conf import settings
+
+
+class TimeoutSession(requests.Session):
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
+def razorpay_client() -> razorpay.Client:
+    base_url = settings.RAZORPAY_API_BASE.rstrip("/").removesuffix("/v1")  # the SDK's paths start with /v1
+    return razorpay.Client(
+        session=TimeoutSession(settings.RAZORPAY_TIMEOUT),
+        auth=(settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET),
+        base_url=base_url,
+    )
