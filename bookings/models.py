@@ -214,3 +214,29 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key on a create endpoint and the response it got.
+
+    The unique (key, scope) constraint decides which of two concurrent requests
+    with the same key runs; the other replays the stored response or is told the
+    first is still in progress. A row without a response is a request in flight.
+    """
+
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=120, help_text="Endpoint and user id, or anonymous.")
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request body.")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "scope"], name="idempotency_key_unique_in_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+    @property
+    def completed(self) -> bool:
+        return self.response_status is not None

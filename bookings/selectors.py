@@ -141,3 +141,81 @@ def customer_can_cancel(booking: Booking, *, now: datetime | None = None) -> boo
     now = now or timezone.now()
     window = timedelta(hours=settings.BOOKING_CANCEL_WINDOW_HOURS)
     return booking.status in CANCELLABLE and now <= booking.start - window
+
+
+# --- Reads for the REST API ---------------------------------------------------------
+
+
+def service_list():
+    """Services customers can book, by name."""
+    return Service.objects.filter(is_active=True).order_by("name", "id")
+
+
+def service_get(*, slug: str, include_inactive: bool = False) -> Service | None:
+    services = Service.objects.all() if include_inactive else Service.objects.filter(is_active=True)
+    return services.prefetch_related("opening_hours").filter(slug=slug).first()
+
+
+def day_free_slots(service: Service, day: date, *, now: datetime | None = None) -> list[FreeSlot]:
+    """free_slots for any calendar day a client may ask about: days already gone have none
+    (and are not computed, so that the first years of the calendar cannot overflow)."""
+    now = now or timezone.now()
+    if day < local_date(now):
+        return []
+    return free_slots(service, day, now=now)
+
+
+def _day_start(day: date) -> datetime | None:
+    """Midnight of `day` in the business time zone; None beyond what datetimes can hold."""
+    try:
+        return _local(day, time()).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def booking_list(
+    *,
+    user,
+    status: str | None = None,
+    service: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
+    """Bookings `user` may see (staff: all, customers: their own), filtered; the local
+    dates are days of the start in the business time zone, both ends included."""
+    bookings = Booking.objects.select_related("service")
+    if not user.is_staff:
+        bookings = bookings.filter(user=user)
+    if status:
+        bookings = bookings.filter(status=status)
+    if service:
+        bookings = bookings.filter(service__slug=service)
+    if date_from and (lower := _day_start(date_from)):
+        bookings = bookings.filter(start__gte=lower)
+    if date_to and date_to < date.max and (upper := _day_start(date_to + timedelta(days=1))):
+        bookings = bookings.filter(start__lt=upper)
+    return bookings.order_by("start", "id")
+
+
+def booking_get_for(*, booking_id: int, user, access_token: str = "") -> Booking | None:
+    """The booking if `user` or the holder of `access_token` may see it, else None.
+
+    Staff see every booking, a customer their own, and a booking's access token
+    (given to whoever booked it) opens that booking alone.
+    """
+    import secrets  # local only to keep this appended block off the module's header; may move up
+
+    booking = Booking.objects.select_related("service").filter(pk=booking_id).first()
+    if booking is None:
+        return None
+    if user.is_authenticated and (user.is_staff or booking.user_id == user.pk):
+        return booking
+    given = access_token.encode("utf-8", "replace")
+    if given and secrets.compare_digest(given, booking.access_token.encode()):
+        return booking
+    return None
+
+
+def status_url(booking: Booking) -> str:
+    """The customer's secret link to their booking, put in every message."""
+    return f"{settings.SITE_URL.rstrip('/')}/b/{booking.reference}/{booking.access_token}/"

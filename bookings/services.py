@@ -117,7 +117,8 @@ def booking_create(
     if not service.is_active:
         raise ValidationError({"service": "This service is not taking bookings."})
     if service.requires_payment and not pay_online:
-        raise ValidationError({"service": "This service is paid online when booking."}, code="payment_required")
+        paid_online = ValidationError("This service is paid online when booking.", code="payment_required")
+        raise ValidationError({"service": paid_online})
     problem = selectors.start_problem(service, start)
     if problem:
         raise ValidationError({"start": problem})
@@ -209,3 +210,18 @@ def expire_lapsed_holds(*, service: Service | None = None, start: datetime | Non
             continue  # paid or cancelled meanwhile
         expired += 1
     return expired
+
+
+def booking_confirm(booking: Booking, *, actor=None, note: str = "Confirmed") -> Booking:
+    """Staff confirm a pending booking. A booking awaiting payment (or lapsed) is
+    confirmed by its payment, never by hand: InvalidTransition."""
+    if booking.status != Status.PENDING:
+        raise InvalidTransition(
+            f"Only a pending booking can be confirmed; this one is {booking.get_status_display().lower()}."
+        )
+    return transition(booking, Status.CONFIRMED, actor=actor, source=Source.STAFF, note=note)
+
+
+def booking_complete(booking: Booking, *, actor=None, note: str = "Completed") -> Booking:
+    """Staff mark a confirmed booking as done."""
+    return transition(booking, Status.COMPLETED, actor=actor, source=Source.STAFF, note=note)

@@ -43,3 +43,13 @@ def service(make_service):
 def customer():
     """Keyword arguments for booking_create describing a valid customer."""
     return {"name": "Asha Rao", "phone": "+91 98765 43210", "email": "asha@example.com"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Django's cache holds the API's throttle counters: every test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
