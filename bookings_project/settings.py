@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "phonenumber_field",
     "bookings",
@@ -107,6 +109,8 @@ DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="INR")
 
 # --- Booking rules --------------------------------------------------------------
 BUSINESS_NAME = env.str("BUSINESS_NAME", default="Demo Studio")
+# The public address of the site: links in messages, provider callbacks.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 BOOKING_MIN_LEAD_MINUTES = env.int("BOOKING_MIN_LEAD_MINUTES", default=30)
 BOOKING_MAX_DAYS_AHEAD = env.int("BOOKING_MAX_DAYS_AHEAD", default=60)
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
@@ -137,6 +141,10 @@ RAZORPAY_API_BASE = env.str(
     "RAZORPAY_API_BASE", default=f"{SANDBOX_URL}/razorpay" if DEBUG else "https://api.razorpay.com"
 )
 RAZORPAY_TIMEOUT = env.float("RAZORPAY_TIMEOUT", default=10.0)
+RAZORPAY_CHECKOUT_JS = env.str(
+    "RAZORPAY_CHECKOUT_JS",
+    default=f"{SANDBOX_URL}/razorpay/checkout.js" if DEBUG else "https://checkout.razorpay.com/v1/checkout.js",
+)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="anymail.backends.postmark.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Demo Studio <bookings@example.com>")
@@ -147,6 +155,59 @@ ANYMAIL = {
     ),
     "WEBHOOK_SECRET": secret("ANYMAIL_WEBHOOK_SECRET", "sandbox:anymail-webhook-secret"),
 }
+
+# --- Sandbox --------------------------------------------------------------------------
+# Where the sandbox posts the webhooks a provider would send to this site (a path is
+# taken on SITE_URL when sending; empty: none are sent), and how long after the request
+# that caused them. SANDBOX_FAULTS: latency and failures per provider at start, e.g.
+# "twilio:latency=2-3;razorpay:failure_rate=0.2,failure_statuses=500/503" (see
+# sandbox/faults.py); /sandbox/api/faults/ changes them at run time.
+if SANDBOX_ENABLED:
+    INSTALLED_APPS.append("sandbox")
+SANDBOX_RAZORPAY_WEBHOOK_URL = env.str("SANDBOX_RAZORPAY_WEBHOOK_URL", default="/payments/razorpay/webhook")
+SANDBOX_POSTMARK_WEBHOOK_URL = env.str("SANDBOX_POSTMARK_WEBHOOK_URL", default="/anymail/postmark/tracking/")
+SANDBOX_CALLBACK_DELAY = env.float("SANDBOX_CALLBACK_DELAY", default=0.5)
+SANDBOX_FAULTS = env.str("SANDBOX_FAULTS", default="")
+
+# --- Notifications (the outbox) --------------------------------------------------------
+NOTIFICATION_CHANNELS = {
+    "sms": "notifications.channels.twilio.SmsChannel",
+    "whatsapp": "notifications.channels.twilio.WhatsAppChannel",
+    "email": "notifications.channels.email.EmailChannel",
+}
+# Transient failures are retried with exponential backoff and jitter, from the base
+# delay up to the cap, until the attempts run out; permanent ones fail at once.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+# A row claimed longer ago than this lost its worker (killed mid-send) and is retried.
+NOTIFICATIONS_STALE_SENDING_SECONDS = env.int("NOTIFICATIONS_STALE_SENDING_SECONDS", default=120)
+# A row queued this long without being claimed lost its task (broker down, process died).
+NOTIFICATIONS_ENQUEUE_GRACE_SECONDS = env.int("NOTIFICATIONS_ENQUEUE_GRACE_SECONDS", default=60)
+NOTIFICATIONS_REMINDER_HOURS = env.list("NOTIFICATIONS_REMINDER_HOURS", cast=int, default=[24, 2])
+# Approved WhatsApp templates (Twilio Content SIDs) per event, as JSON. Their variables:
+# 1 customer name, 2 service, 3 time, 4 booking reference, 5 link to the booking.
+WHATSAPP_TEMPLATES = env.json(
+    "WHATSAPP_TEMPLATES",
+    default={
+        event: "HX" + f"{n:032x}"  # the sandbox accepts any Content SID
+        for n, event in enumerate(
+            [
+                "booking_received",
+                "payment_received",
+                "confirmed",
+                "completed",
+                "cancelled",
+                "refunded",
+                "hold_expired",
+                "reminder",
+            ],
+            start=1,
+        )
+    }
+    if DEBUG
+    else {},
+)
 
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"
@@ -176,9 +237,38 @@ else:
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "bookings.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # The API speaks JSON only; errors are {"code", "detail", "fields"} (bookings/api/errors.py).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["bookings.api.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "bookings.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "bookings.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
+    # Throttles use Django's cache (per process with the default LocMemCache).
+    "DEFAULT_THROTTLE_RATES": {
+        "booking_create": env.str("BOOKING_CREATE_RATE", default="30/min"),
+        "auth_token": env.str("TOKEN_RATE", default="10/min"),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{BUSINESS_NAME} booking API",
+    "DESCRIPTION": (
+        "Book time slots from the mobile apps. Money is in minor units (paise), times are ISO 8601 with "
+        "their UTC offset, shown in the business time zone. Errors are JSON "
+        '`{"code": ..., "detail": ..., "fields": {...}}` with a stable `code`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Docs served from our static files, not a CDN: they work offline and under a strict CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
@@ -186,4 +276,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The Twilio SDK logs every request's headers at INFO.
+    "loggers": {"twilio.http_client": {"level": "WARNING"}},
 }

@@ -1,0 +1,87 @@
+"""Real processes for tests that claim "the worker did it": a django-q2 cluster on the
+test database, talking to the sandbox of the live server."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "var" / "test-logs"
+
+
+def test_database_url() -> str:
+    """The database the test run created, as a DATABASE_URL for another process."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def live_env(live_server_url: str, **extra) -> dict:
+    """The environment of a process serving or working for the test's live server."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bookings_project.settings_test",
+        "DATABASE_URL": test_database_url(),
+        "SITE_URL": live_server_url,
+        "SANDBOX_URL": f"{live_server_url}/sandbox",
+        **{key: str(value) for key, value in extra.items()},
+    }
+
+
+class QCluster:
+    """`manage.py qcluster` in its own process group, so it can be killed as a whole."""
+
+    def __init__(self, env: dict, name: str = "qcluster"):
+        self.env, self.name, self.process = env, name, None
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.log_path = ARTIFACTS / f"{name}.log"
+        self.log_path.write_bytes(b"")  # restarts within one test append to it
+
+    def start(self, timeout: float = 30) -> "QCluster":
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while b"running." not in self.log_path.read_bytes().split(b"starting.")[-1]:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"qcluster did not start; see {self.log_path}")
+            time.sleep(0.1)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the cluster and every worker: nothing gets to clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = "condition"):
+    """Poll `condition` until it returns something truthy; that value, or AssertionError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(interval)
