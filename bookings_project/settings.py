@@ -212,6 +212,7 @@ WHATSAPP_TEMPLATES = env.json(
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Queue (django-q2) ------------------------------------------------------------
 # The ORM broker by default; Redis when REDIS_URL is set. Retries are ours (in the
