@@ -6,8 +6,10 @@ PY := $(BIN)/python
 PORT ?= 8000
 # PostgreSQL for the second test run (pytest-django creates and drops test_bookings).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookings
+# Redis for the third: the queue tests again, with django-q2 on the Redis broker.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test test-sqlite test-postgres lint format migrations-check clean
+.PHONY: install run test test-sqlite test-postgres test-redis lint format migrations-check clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +25,15 @@ run: install
 	DEBUG=true $(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Site:    http://127.0.0.1:$(PORT)/"
-	@echo "  Admin:   http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Admin:   http://127.0.0.1:$(PORT)/admin/  (staff / demo-staff-pass)"
+	@echo "  Inbox:   http://127.0.0.1:$(PORT)/sandbox/  (every message and payment the sandbox received)"
+	@echo "  API:     http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Ctrl-C stops the web server and the worker."
 	@echo ""
 	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-# Every test, on SQLite and then on PostgreSQL.
-test: install lint migrations-check test-sqlite test-postgres
+# Every test on SQLite, then on PostgreSQL, then the queue tests on PostgreSQL with Redis.
+test: install lint migrations-check test-sqlite test-postgres test-redis
 
 test-sqlite: install
 	@echo "=== tests on SQLite ==="
@@ -45,6 +49,16 @@ test-postgres: install
 		echo "!!  PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; \
 		echo "!!  The PostgreSQL half of the suite did NOT run."; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; \
+	fi
+
+test-redis: install
+	@if $(PY) -c "import redis; redis.Redis.from_url('$(TEST_REDIS_URL)', socket_connect_timeout=3).ping()" 2>/dev/null; then \
+		echo "=== queue tests on PostgreSQL with the Redis broker ==="; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m queue; \
+	else \
+		echo ""; \
+		echo "!!  Redis is not reachable at $(TEST_REDIS_URL): the Redis broker tests did NOT run."; \
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 	fi
 
