@@ -1,9 +1,21 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+"""Staff run the day from here. Every status change goes through bookings.staff and the
+booking services, so the audit trail, the slot counters and the messages stay right."""
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 
+from . import staff
+from .errors import BookingError
 from .models import Booking, BookingEvent, Closure, OpeningHours, Service
+from .selectors import business_tz, day_bounds, local_date
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):
@@ -51,18 +63,55 @@ class BookingEventInline(admin.TabularInline):
     can_delete = False
     fields = ["created_at", "from_status", "to_status", "source", "actor", "note"]
     readonly_fields = fields
+    verbose_name_plural = "History"
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+class DayFilter(admin.SimpleListFilter):
+    """Days in the business time zone, for the desk's "what is on today"."""
+
+    title = "day"
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", "Today"),
+            ("tomorrow", "Tomorrow"),
+            ("week", "This week"),
+            ("upcoming", "From now on"),
+            ("past", "Past"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        today = local_date(now)
+        monday = today - timedelta(days=today.weekday())
+        ranges = {
+            "today": day_bounds(today),
+            "tomorrow": day_bounds(today + timedelta(days=1)),
+            "week": (day_bounds(monday)[0], day_bounds(monday + timedelta(days=6))[1]),
+        }
+        if self.value() in ranges:
+            start, end = ranges[self.value()]
+            return queryset.filter(start__gte=start, start__lt=end)
+        if self.value() == "upcoming":
+            return queryset.filter(start__gte=now)
+        if self.value() == "past":
+            return queryset.filter(start__lt=now)
+        return queryset
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["reference", "customer_name", "service", "local_start", "status", "amount"]
-    list_filter = ["status", "service"]
+    list_display = ["reference", "customer_name", "phone", "service", "local_start", "status"]
+    list_filter = ["status", DayFilter, "service"]
     search_fields = ["reference", "customer_name", "phone", "email"]
     date_hierarchy = "start"
     list_select_related = ["service"]
+    list_per_page = 50
+    actions = ["confirm_selected", "complete_selected", "cancel_selected"]
     # Status, time and price change only through the booking services, which keep
     # the slot counters and the audit trail right; staff may correct contact details.
     readonly_fields = [
@@ -79,10 +128,90 @@ class BookingAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [BookingEventInline]
+    # Columns other apps add (payment, messages) come with the annotations they read,
+    # so the list runs the same number of queries for any page size.
+    list_annotations: dict = {}
 
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        # ModelAdmin.get_queryset orders before we could annotate what the order needs.
+        now = timezone.now()
+        return Booking.objects.annotate(
+            **self.list_annotations,
+            # Upcoming first (soonest first), then the past (latest first).
+            is_past=Case(When(start__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            upcoming_start=Case(When(start__gte=now, then=F("start")), default=None),
+        ).order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ["is_past", "upcoming_start", "-start"]
+
     @admin.display(description="Start", ordering="start")
     def local_start(self, booking):
-        return timezone.localtime(booking.start).strftime("%a %d %b %Y, %H:%M")
+        return timezone.localtime(booking.start, business_tz()).strftime("%a %d %b %Y, %H:%M")
+
+    # --- Status changes: bulk actions and the buttons of the booking page -------------
+
+    def _perform(self, request, queryset, move_name: str) -> None:
+        done, refused = [], []
+        for booking in queryset.select_related("service"):
+            try:
+                staff.perform(request.user, booking, move_name)
+            except (PermissionDenied, BookingError) as error:
+                refused.append(f"{booking.reference}: {error}")
+            else:
+                done.append(booking.reference)
+        if done:
+            label = staff.MOVES[move_name].to
+            self.message_user(request, f"{len(done)} booking(s) {label}: {', '.join(done)}.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description="Confirm selected bookings", permissions=["confirm"])
+    def confirm_selected(self, request, queryset):
+        self._perform(request, queryset, "confirm")
+
+    @admin.action(description="Mark selected bookings completed", permissions=["complete"])
+    def complete_selected(self, request, queryset):
+        self._perform(request, queryset, "complete")
+
+    @admin.action(description="Cancel selected bookings (paid ones are refunded)", permissions=["cancel"])
+    def cancel_selected(self, request, queryset):
+        self._perform(request, queryset, "cancel")
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm("bookings.confirm_booking")
+
+    def has_complete_permission(self, request):
+        return request.user.has_perm("bookings.complete_booking")
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("bookings.cancel_booking")
+
+    def get_urls(self):
+        move = self.admin_site.admin_view(self.move_view)
+        today = self.admin_site.admin_view(self.today_view)
+        return [
+            path("today/", today, name="bookings_booking_today"),
+            path("<int:object_id>/move/<str:move_name>/", move, name="bookings_booking_move"),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request, object_id: int, move_name: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if move_name not in staff.MOVES:
+            raise PermissionDenied
+        booking = get_object_or_404(Booking.objects.select_related("service"), pk=object_id)
+        self._perform(request, Booking.objects.filter(pk=booking.pk), move_name)
+        return HttpResponseRedirect(reverse("admin:bookings_booking_change", args=[booking.pk]))
+
+    def today_view(self, request):
+        return HttpResponseRedirect(reverse("admin:bookings_booking_changelist") + "?day=today")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        booking = self.get_object(request, object_id)
+        moves = staff.allowed_moves(request.user, booking) if booking else []
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "moves": moves})

@@ -187,6 +187,12 @@ class Booking(models.Model):
             models.Index(fields=["service", "start"]),
             models.Index(fields=["status", "hold_expires_at"]),
         ]
+        permissions = [
+            ("confirm_booking", "Can confirm a pending booking"),
+            ("complete_booking", "Can mark a confirmed booking completed"),
+            ("cancel_booking", "Can cancel an unpaid booking"),
+            ("refund_booking", "Can cancel a paid booking, refunding it"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

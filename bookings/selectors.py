@@ -219,3 +219,25 @@ def booking_get_for(*, booking_id: int, user, access_token: str = "") -> Booking
 def status_url(booking: Booking) -> str:
     """The customer's secret link to their booking, put in every message."""
     return f"{settings.SITE_URL.rstrip('/')}/b/{booking.reference}/{booking.access_token}/"
+
+
+def is_paid(booking: Booking) -> bool:
+    """Whether the booking was paid online: its history has the "paid" move of the state
+    machine (out of awaiting payment, or out of expired for a late payment)."""
+    return booking.events.filter(
+        from_status__in=[Booking.Status.AWAITING_PAYMENT, Booking.Status.EXPIRED],
+        to_status__in=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+    ).exists()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """Where a local day starts and ends: midnights by the calendar, so a DST day has its length."""
+    return _local(day, time.min), _local(day + timedelta(days=1), time.min)
+
+
+def todays_bookings():
+    """Bookings starting today (business time zone) that hold their place."""
+    start, end = day_bounds(local_date(timezone.now()))
+    return Booking.objects.filter(start__gte=start, start__lt=end).exclude(
+        status__in=[Booking.Status.CANCELLED, Booking.Status.EXPIRED]
+    )

@@ -21,7 +21,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send again (failed or undelivered messages)")
+    @admin.action(description="Send again (failed or undelivered messages)", permissions=["change"])
     def send_again(self, request, queryset):
         resent = sum(resend(notification) for notification in queryset)
         skipped = queryset.count() - resent

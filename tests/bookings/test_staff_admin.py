@@ -1,0 +1,149 @@
+"""Staff run the day in the admin: bulk actions and buttons through the one transition
+function, per-booking refusals, roles from the data migration, constant queries."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bookings.models import Booking
+from bookings.services import booking_create, transition
+from notifications.models import Notification
+from tests.conftest import local
+
+S = Booking.Status
+CHANGELIST = "admin:bookings_booking_changelist"
+
+
+def login_as(client, group_name: str):
+    user = get_user_model().objects.create_user(group_name.lower().replace(" ", "-"), password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def desk(client, db):
+    login_as(client, "Front desk")
+    return client
+
+
+@pytest.fixture
+def manager(client, db):
+    login_as(client, "Manager")
+    return client
+
+
+@pytest.fixture
+def bookings(make_service, tomorrow, customer):
+    """Three pending bookings at 10, 11 and 12 tomorrow, and one completed at 13."""
+    service = make_service(capacity=2)
+    made = [booking_create(service=service, start=local(tomorrow, hour), **customer) for hour in (10, 11, 12, 13)]
+    transition(made[3], S.CONFIRMED)
+    transition(made[3], S.COMPLETED)
+    return made
+
+
+def act(client, action: str, bookings):
+    return client.post(
+        reverse(CHANGELIST), {"action": action, "_selected_action": [b.pk for b in bookings]}, follow=True
+    )
+
+
+def test_front_desk_bulk_confirms_and_hears_about_the_one_it_could_not(desk, bookings):
+    response = act(desk, "confirm_selected", bookings)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "3 booking(s) confirmed" in text
+    assert f"{bookings[3].reference} is completed: only pending bookings are confirmed." in text
+    statuses = dict(Booking.objects.values_list("reference", "status"))
+    assert [statuses[b.reference] for b in bookings] == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.COMPLETED]
+    event = bookings[0].events.latest("id")
+    assert (event.from_status, event.to_status, event.actor.username, event.source) == (
+        S.PENDING,
+        S.CONFIRMED,
+        "front-desk",
+        "staff",
+    )
+    confirmed_messages = Notification.objects.filter(event="confirmed", booking__in=bookings[:3])
+    assert confirmed_messages.count() == 3 * 3  # three bookings, three channels each, queued to go
+
+
+def test_complete_and_cancel_from_the_list(desk, bookings):
+    act(desk, "confirm_selected", bookings[:2])
+    act(desk, "complete_selected", bookings[:1])
+    response = act(desk, "cancel_selected", bookings[1:3])
+    assert "2 booking(s) cancelled" in response.content.decode()
+    assert list(Booking.objects.order_by("start").values_list("status", flat=True)) == [
+        S.COMPLETED,
+        S.CANCELLED,
+        S.CANCELLED,
+        S.COMPLETED,
+    ]
+    assert Notification.objects.filter(event="cancelled", booking__in=bookings[1:3]).count() == 6
+
+
+def test_the_booking_page_offers_only_the_moves_its_status_allows(desk, bookings):
+    pending, completed = bookings[0], bookings[3]
+    page = desk.get(reverse("admin:bookings_booking_change", args=[pending.pk])).content.decode()
+    assert "move/confirm/" in page and "move/cancel/" in page and "move/complete/" not in page
+    page = desk.get(reverse("admin:bookings_booking_change", args=[completed.pk])).content.decode()
+    assert "move/" not in page
+
+    response = desk.post(reverse("admin:bookings_booking_move", args=[pending.pk, "confirm"]), follow=True)
+    assert response.status_code == 200
+    assert Booking.objects.get(pk=pending.pk).status == S.CONFIRMED
+    assert desk.get(reverse("admin:bookings_booking_move", args=[pending.pk, "confirm"])).status_code == 405
+
+
+def test_an_illegal_button_press_changes_nothing(desk, bookings):
+    completed = bookings[3]
+    response = desk.post(reverse("admin:bookings_booking_move", args=[completed.pk, "cancel"]), follow=True)
+    assert "cannot be cancelled" in response.content.decode()
+    assert Booking.objects.get(pk=completed.pk).status == S.COMPLETED
+    assert completed.events.count() == 3
+
+
+def test_front_desk_cannot_manage_services_and_managers_can(client, desk, service):
+    assert desk.get(reverse("admin:bookings_service_change", args=[service.pk])).status_code == 200  # view
+    assert desk.get(reverse("admin:bookings_service_add")).status_code == 403
+    client.logout()
+    login_as(client, "Manager")
+    assert client.get(reverse("admin:bookings_service_add")).status_code == 200
+    assert client.get(reverse("admin:django_q_failure_changelist")).status_code == 200
+
+
+def test_the_admin_index_shows_today_and_the_queue(desk, service, tomorrow, customer):
+    booking_create(service=service, start=local(tomorrow, 10), **customer)
+    page = desk.get(reverse("admin:index")).content.decode()
+    assert "0 bookings today" in page
+    assert "Messages waiting to be sent: <strong>3</strong>" in page
+    assert "Tasks failed in the last hour: <strong>0</strong>" in page
+    response = desk.get(reverse("admin:bookings_booking_today"))
+    assert response.status_code == 302 and response["Location"].endswith("?day=today")
+
+
+def test_the_day_filter(desk, make_service, tomorrow, customer):
+    service = make_service()
+    soon = booking_create(service=service, start=local(tomorrow, 10), **customer)
+    listing = desk.get(reverse(CHANGELIST), {"day": "tomorrow"}).content.decode()
+    assert soon.reference in listing
+    listing = desk.get(reverse(CHANGELIST), {"day": "today"}).content.decode()
+    assert soon.reference not in listing
+
+
+def test_the_list_runs_the_same_queries_for_10_and_100_bookings(manager, make_service, tomorrow, customer):
+    service = make_service(capacity=100)
+
+    def queries_for_a_list_of(count: int) -> int:
+        while Booking.objects.count() < count:
+            booking_create(service=service, start=local(tomorrow, 9 + Booking.objects.count() % 8), **customer)
+        with CaptureQueriesContext(connection) as queries:
+            response = manager.get(reverse(CHANGELIST), {"all": ""})  # every row on one page
+        assert response.status_code == 200
+        assert response.content.decode().count('class="action-checkbox"') == count
+        return len(queries)
+
+    assert queries_for_a_list_of(10) == queries_for_a_list_of(100)
