@@ -1,9 +1,15 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from bookings.admin import BookingAdmin
 
 from .models import Notification
-from .services import resend
+from .services import RESENDABLE, resend
 
 
 @admin.register(Notification)
@@ -21,6 +27,21 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_urls(self):
+        resend_view = self.admin_site.admin_view(self.resend_view)
+        return [path("<int:pk>/resend/", resend_view, name="notifications_notification_resend"), *super().get_urls()]
+
+    def resend_view(self, request, pk: int):
+        """The "Send again" button of a failed message on the booking page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        notification = get_object_or_404(Notification, pk=pk)
+        if not self.has_change_permission(request, notification):
+            raise PermissionDenied
+        if resend(notification):
+            self.message_user(request, f"{notification} queued again.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:bookings_booking_change", args=[notification.booking_id]))
+
     @admin.action(description="Send again (failed or undelivered messages)", permissions=["change"])
     def send_again(self, request, queryset):
         resent = sum(resend(notification) for notification in queryset)
@@ -34,13 +55,48 @@ class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
     can_delete = False
-    fields = ["event", "channel", "recipient", "status", "attempts", "last_error", "sent_at", "delivered_at"]
+    fields = ["event", "channel", "recipient", "status", "attempts", "last_error", "sent_at", "delivered_at", "again"]
     readonly_fields = fields
     ordering = ["queued_at", "id"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="")
+    def again(self, notification):
+        if notification.status not in RESENDABLE:
+            return ""
+        # A button of the booking's own form (an inline cannot hold a form of its own),
+        # posting to the resend view with the form's CSRF token.
+        url = reverse("admin:notifications_notification_resend", args=[notification.pk])
+        return format_html('<button type="submit" formaction="{}" formmethod="post">Send again</button>', url)
 
-# The booking page shows its messages; bookings/ itself knows nothing of notifications.
+
+def _count(condition: Q) -> Subquery:
+    """Messages of the row's booking matching `condition`, as one subquery (no join that
+    would multiply rows when other apps annotate too)."""
+    rows = Notification.objects.filter(condition, booking=OuterRef("pk")).order_by()
+    return Subquery(rows.values("booking").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+Status = Notification.Status
+UNDELIVERED = [Status.FAILED, Status.UNDELIVERED, Status.BOUNCED]
+
+
+@admin.display(description="Messages")
+def messages_at_a_glance(booking) -> str:
+    total, done, failed = booking.messages_total or 0, booking.messages_done or 0, booking.messages_failed or 0
+    if not total:
+        return "-"
+    return f"{done}/{total} sent" + (f", {failed} failed" if failed else "")
+
+
+# The booking pages show their messages; bookings/ itself knows nothing of notifications.
 BookingAdmin.inlines = [*BookingAdmin.inlines, NotificationInline]
+BookingAdmin.list_display = [*BookingAdmin.list_display, messages_at_a_glance]
+BookingAdmin.list_annotations = {
+    **BookingAdmin.list_annotations,
+    "messages_total": _count(Q()),
+    "messages_done": _count(Q(status__in=[Status.SENT, Status.DELIVERED])),
+    "messages_failed": _count(Q(status__in=UNDELIVERED)),
+}

@@ -168,9 +168,12 @@ def sweep(*, limit: int = 1000) -> int:
     return len(due)
 
 
+RESENDABLE = {Status.FAILED, Status.UNDELIVERED, Status.BOUNCED, Status.SKIPPED}
+
+
 def resend(notification: Notification) -> bool:
     """Staff's "send again" for a message that failed or did not arrive."""
-    if notification.status not in {Status.FAILED, Status.UNDELIVERED, Status.BOUNCED, Status.SKIPPED}:
+    if notification.status not in RESENDABLE:
         return False
     with transaction.atomic():
         Notification.objects.filter(pk=notification.pk).update(

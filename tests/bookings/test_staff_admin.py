@@ -147,3 +147,18 @@ def test_the_list_runs_the_same_queries_for_10_and_100_bookings(manager, make_se
         return len(queries)
 
     assert queries_for_a_list_of(10) == queries_for_a_list_of(100)
+
+
+def test_a_failed_message_is_sent_again_from_the_booking_page(desk, bookings):
+    booking = bookings[0]
+    failed = booking.notifications.get(channel="sms")
+    Notification.objects.filter(pk=failed.pk).update(status="failed", attempts=3, last_error="Twilio 400 (code 21211)")
+    page = desk.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content.decode()
+    assert "Twilio 400 (code 21211)" in page
+    resend_url = reverse("admin:notifications_notification_resend", args=[failed.pk])
+    assert page.count(f'formaction="{resend_url}"') == 1  # only the failed one has the button
+
+    response = desk.post(resend_url)
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.last_error) == ("queued", 0, "")
