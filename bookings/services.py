@@ -225,3 +225,24 @@ def booking_confirm(booking: Booking, *, actor=None, note: str = "Confirmed") ->
 def booking_complete(booking: Booking, *, actor=None, note: str = "Completed") -> Booking:
     """Staff mark a confirmed booking as done."""
     return transition(booking, Status.COMPLETED, actor=actor, source=Source.STAFF, note=note)
+
+
+def booking_discard(booking: Booking) -> bool:
+    """Undo a booking awaiting payment whose payment could not even be started (the provider
+    made no order): give its place back and delete it with its history, in one transaction.
+
+    No status changes, so no receiver runs and no message goes out: for the customer,
+    who was told nothing was booked, the booking never existed. False, and nothing done,
+    once the booking has moved on (paid, cancelled, expired).
+    """
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .filter(pk=booking.pk, status=Status.AWAITING_PAYMENT)
+            .first()
+        )
+        if locked is None:
+            return False
+        _release_place(locked)
+        locked.delete()
+    return True

@@ -23,12 +23,18 @@ def test_the_schema_validates_without_warnings(tmp_path):
         ("PUT", "/api/bookings/{id}/confirm"),
         ("PUT", "/api/bookings/{id}/complete"),
         ("POST", "/api/auth/token/"),
+        ("POST", "/api/bookings/razorpay-booking"),
+        ("POST", "/api/bookings/verify-payment"),
     }
     create = operations[("POST", "/api/bookings/")]
     assert {"201", "400", "409", "422", "429"} <= set(create["responses"])
     assert create["responses"]["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
     assert create["requestBody"]["content"]["application/json"]["examples"]
+    paid = operations[("POST", "/api/bookings/razorpay-booking")]
+    assert {"201", "400", "409", "422", "429", "502"} <= set(paid["responses"])
+    assert "Idempotency-Key" in [p["name"] for p in paid["parameters"]]
+    assert {"200", "400", "409", "502"} <= set(operations[("POST", "/api/bookings/verify-payment")]["responses"])
     assert "X-Booking-Token" in [p["name"] for p in operations[("GET", "/api/bookings/{id}/")]["parameters"]]
 
 

@@ -35,6 +35,7 @@ def world(transactional_db, make_service, tomorrow, django_user_model, settings)
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"booking_create": None, "auth_token": None},
     }
+    settings.PAYMENT_GATEWAY = "tests.payments.gateways.OfflineOrdersGateway"  # razorpay-booking needs no server
     service = make_service("yoga-class", capacity=50, hours=[(time(0), time(23))])
     booking = booking_create(service=service, start=local(tomorrow, 7), name="Asha", phone="+91 98765 43210")
     staff = django_user_model.objects.create_user("desk", password="desk-secret-pass", is_staff=True)

@@ -1,0 +1,37 @@
+"""Payment errors with stable codes and the HTTP status the API answers them with.
+
+Services raise them; payments/api.py turns them into the API's JSON errors and the
+payment page into messages. Provider failures never reach a customer as the SDK's
+exceptions: the gateway turns them into ProviderError, the services into these.
+"""
+
+
+class PaymentError(Exception):
+    code = "payment_error"
+    status_code = 400
+    default_detail = "The payment could not be processed."
+
+    def __init__(self, detail: str | None = None):
+        self.detail = detail or self.default_detail
+        super().__init__(self.detail)
+
+
+class PaymentProviderUnavailable(PaymentError):
+    code = "payment_provider_unavailable"
+    status_code = 502
+    default_detail = "The payment provider could not be reached; nothing was booked or charged. Try again shortly."
+
+
+class InvalidSignature(PaymentError):
+    code = "invalid_signature"
+    default_detail = "The payment's signature does not match: it was not made by our checkout."
+
+
+class AmountMismatch(PaymentError):
+    code = "amount_mismatch"
+    default_detail = "The amount paid does not match the amount of the booking."
+
+
+class UnknownOrder(PaymentError):
+    code = "unknown_order"
+    default_detail = "There is no payment order with this id."
