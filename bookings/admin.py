@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Now
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -136,17 +137,14 @@ class BookingAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        # ModelAdmin.get_queryset orders before we could annotate what the order needs.
-        now = timezone.now()
-        return Booking.objects.annotate(
-            **self.list_annotations,
-            # Upcoming first (soonest first), then the past (latest first).
-            is_past=Case(When(start__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            upcoming_start=Case(When(start__gte=now, then=F("start")), default=None),
-        ).order_by(*self.get_ordering(request))
+        return super().get_queryset(request).annotate(**self.list_annotations)
 
     def get_ordering(self, request):
-        return ["is_past", "upcoming_start", "-start"]
+        # Upcoming first (soonest first), then the past (latest first). Expressions, not
+        # annotations: Django also orders other admins' choices of bookings with this.
+        past = Case(When(start__lt=Now(), then=Value(1)), default=Value(0), output_field=IntegerField())
+        upcoming = Case(When(start__gte=Now(), then=F("start")), default=None)
+        return [past.asc(), upcoming.asc(), F("start").desc()]
 
     @admin.display(description="Start", ordering="start")
     def local_start(self, booking):

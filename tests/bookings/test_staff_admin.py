@@ -162,3 +162,12 @@ def test_a_failed_message_is_sent_again_from_the_booking_page(desk, bookings):
     assert response.status_code == 302
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.last_error) == ("queued", 0, "")
+
+
+def test_upcoming_bookings_come_first_soonest_first_then_the_past(desk, bookings):
+    from datetime import timedelta
+
+    Booking.objects.filter(pk=bookings[3].pk).update(start=bookings[3].start - timedelta(days=3))
+    page = desk.get(reverse(CHANGELIST)).content.decode()
+    positions = [page.index(b.reference) for b in bookings]
+    assert positions[0] < positions[1] < positions[2] < positions[3]
