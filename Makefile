@@ -6,10 +6,11 @@ PY := $(BIN)/python
 PORT ?= 8000
 # PostgreSQL for the second test run (pytest-django creates and drops test_bookings).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookings
-# Redis for the third: the queue tests again, with django-q2 on the Redis broker.
+# Redis for the third: the whole suite again on the production-like stack (PostgreSQL,
+# django-q2 on Redis, Redis cache), including the gunicorn end-to-end test.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test test-sqlite test-postgres test-redis lint format migrations-check clean
+.PHONY: install run test test-sqlite test-postgres test-redis lint format migrations-check prod-check clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +33,7 @@ run: install
 	@echo ""
 	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-# Every test on SQLite, then on PostgreSQL, then the queue tests on PostgreSQL with Redis.
+# Every test on SQLite, then on PostgreSQL, then on PostgreSQL with Redis.
 test: install lint migrations-check test-sqlite test-postgres test-redis
 
 test-sqlite: install
@@ -54,8 +55,8 @@ test-postgres: install
 
 test-redis: install
 	@if $(PY) -c "import redis; redis.Redis.from_url('$(TEST_REDIS_URL)', socket_connect_timeout=3).ping()" 2>/dev/null; then \
-		echo "=== queue tests on PostgreSQL with the Redis broker ==="; \
-		DATABASE_URL=$(TEST_POSTGRES_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m queue; \
+		echo "=== tests on PostgreSQL with Redis (broker and cache) ==="; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest; \
 	else \
 		echo ""; \
 		echo "!!  Redis is not reachable at $(TEST_REDIS_URL): the Redis broker tests did NOT run."; \
@@ -72,6 +73,16 @@ format: install
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=bookings_project.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+# Django's deployment checks and the migrations check, with production settings (DEBUG
+# off, stand-in secrets): no warning may remain.
+PROD_ENV = DEBUG=false ALLOWED_HOSTS=bookings.example.com SITE_URL=https://bookings.example.com \
+	SECRET_KEY=prod-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	TWILIO_ACCOUNT_SID=AC0 TWILIO_AUTH_TOKEN=x RAZORPAY_KEY_ID=x RAZORPAY_KEY_SECRET=x \
+	RAZORPAY_WEBHOOK_SECRET=x POSTMARK_SERVER_TOKEN=x ANYMAIL_WEBHOOK_SECRET=a:b
+prod-check: install
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(PROD_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles

@@ -6,6 +6,7 @@ environment; a missing one stops the process at start.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -44,19 +45,24 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "phonenumber_field",
+    "csp",
     "bookings",
     "payments",
     "notifications",
 ]
 
 MIDDLEWARE = [
+    "bookings_project.request_id.RequestIdMiddleware",
+    "bookings_project.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bookings_project.csp.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "bookings_project.urls"
@@ -72,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bookings.pages.context.site",
             ],
         },
     },
@@ -145,6 +152,17 @@ RAZORPAY_CHECKOUT_JS = env.str(
     "RAZORPAY_CHECKOUT_JS",
     default=f"{SANDBOX_URL}/razorpay/checkout.js" if DEBUG else "https://checkout.razorpay.com/v1/checkout.js",
 )
+# Payments (payments/): the provider adapter, refund retries (as for notifications), and
+# reconciliation: orders still unpaid this long after they were made are asked about,
+# for as long as the window, so a lost webhook cannot leave a paid booking unconfirmed.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateway.RazorpayGateway")
+PAYMENTS_REFUND_MAX_ATTEMPTS = env.int("PAYMENTS_REFUND_MAX_ATTEMPTS", default=8)
+PAYMENTS_REFUND_RETRY_BASE_SECONDS = env.float("PAYMENTS_REFUND_RETRY_BASE_SECONDS", default=60)
+PAYMENTS_REFUND_RETRY_MAX_SECONDS = env.float("PAYMENTS_REFUND_RETRY_MAX_SECONDS", default=3600)
+PAYMENTS_REFUND_STALE_SECONDS = env.int("PAYMENTS_REFUND_STALE_SECONDS", default=120)
+PAYMENTS_REFUND_ENQUEUE_GRACE_SECONDS = env.int("PAYMENTS_REFUND_ENQUEUE_GRACE_SECONDS", default=60)
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=5)
+PAYMENTS_RECONCILE_WINDOW_HOURS = env.int("PAYMENTS_RECONCILE_WINDOW_HOURS", default=24)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="anymail.backends.postmark.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Demo Studio <bookings@example.com>")
@@ -185,6 +203,10 @@ NOTIFICATIONS_STALE_SENDING_SECONDS = env.int("NOTIFICATIONS_STALE_SENDING_SECON
 # A row queued this long without being claimed lost its task (broker down, process died).
 NOTIFICATIONS_ENQUEUE_GRACE_SECONDS = env.int("NOTIFICATIONS_ENQUEUE_GRACE_SECONDS", default=60)
 NOTIFICATIONS_REMINDER_HOURS = env.list("NOTIFICATIONS_REMINDER_HOURS", cast=int, default=[24, 2])
+# The benchmark's blocking baseline (messages sent inside the request) exists only in
+# bench/settings.py; these settings refuse to start with its switch on.
+if env.bool("BENCH_BLOCKING_NOTIFICATIONS", default=False) and env.str("DJANGO_SETTINGS_MODULE", "") != "bench.settings":
+    raise ImproperlyConfigured("BENCH_BLOCKING_NOTIFICATIONS is the benchmark's baseline: only bench.settings takes it.")
 # Approved WhatsApp templates (Twilio Content SIDs) per event, as JSON. Their variables:
 # 1 customer name, 2 service, 3 time, 4 booking reference, 5 link to the booking.
 WHATSAPP_TEMPLATES = env.json(
@@ -209,10 +231,84 @@ WHATSAPP_TEMPLATES = env.json(
     else {},
 )
 
+# --- Operations ----------------------------------------------------------------------------
+# /readyz answers 503 when the oldest message due has waited longer than this.
+READY_MAX_OUTBOX_LAG_SECONDS = env.int("READY_MAX_OUTBOX_LAG_SECONDS", default=300)
+# /metrics needs "Authorization: Bearer <METRICS_TOKEN>" when set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# --- Security (production) ---------------------------------------------------------------
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see deploy/nginx.conf); it
+# is also what makes Twilio's signed callback URLs match.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes on the private network
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    # Asking browsers to preload HSTS for the whole domain is the domain owner's call
+    # (it binds every subdomain for months): off by default, and not a warning.
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL.rstrip("/")])
+X_FRAME_OPTIONS = "DENY"
+
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves them in production from STATIC_ROOT (run `manage.py collectstatic`),
+# compressed and with hashed names cached forever; development serves them unhashed from
+# the apps' folders (decided here, as the test runner turns settings.DEBUG off).
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# --- Content-Security-Policy (django-csp, bookings_project/csp.py) ---------------------
+# Our own scripts, styles and images only, plus Razorpay Checkout: its script's origin,
+# and the frames and requests it makes to the Razorpay API. In development both are the
+# sandbox. CSP_CHECKOUT_ORIGINS replaces the derived list (e.g. to add a Razorpay host).
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+CSP_CHECKOUT_ORIGINS = env.list(
+    "CSP_CHECKOUT_ORIGINS",
+    default=sorted({_origin(RAZORPAY_CHECKOUT_JS), _origin(RAZORPAY_API_BASE)}),
+)
+CONTENT_SECURITY_POLICY = {
+    # The sandbox stands in for other companies' sites (development only), not ours.
+    "EXCLUDE_URL_PREFIXES": ["/sandbox/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *CSP_CHECKOUT_ORIGINS],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *CSP_CHECKOUT_ORIGINS],
+        "frame-src": ["'self'", *CSP_CHECKOUT_ORIGINS],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],  # as X_FRAME_OPTIONS = "DENY"
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Pages of libraries that need more, by path prefix: directives replaced there. Swagger
+# UI and Redoc (drf-spectacular) start with an inline script and style with inline styles.
+CSP_REPLACE_BY_PATH = {
+    prefix: {
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "worker-src": ["'self'", "blob:"],
+    }
+    for prefix in ("/api/docs/", "/api/redoc/")
+}
 
 # --- Queue (django-q2) ------------------------------------------------------------
 # The ORM broker by default; Redis when REDIS_URL is set. Retries are ours (in the
@@ -232,6 +328,8 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
+    # One cache for every process (throttling counts), instead of one per process.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     Q_CLUSTER["orm"] = "default"
 
@@ -272,10 +370,28 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# JSON lines in production (LOG_FORMAT=json), readable lines in development. Every
+# line carries the request id; secret links are redacted; our code logs ids, never
+# phone numbers or emails.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "bookings_project.request_id.RequestIdFilter"},
+        "redact": {"()": "bookings_project.request_id.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The Twilio SDK logs every request's headers at INFO.
     "loggers": {"twilio.http_client": {"level": "WARNING"}},

@@ -22,6 +22,7 @@ from django_q.brokers import get_broker
 from django_q.tasks import async_task
 
 from bookings.models import Booking
+from bookings_project import request_id as request_ids
 
 from .channels import TransportError, channel_for
 from .models import Notification
@@ -66,8 +67,9 @@ def enqueue_on_commit(ids: list[int]) -> None:
 
 def enqueue(ids: Iterable[int]) -> None:
     broker = get_broker()
+    request_id = request_ids.current()  # the worker's log lines join the request's
     for pk in ids:
-        async_task(SEND_TASK, pk, broker=broker, task_name=f"notification-{pk}")
+        async_task(SEND_TASK, pk, request_id, broker=broker, task_name=f"notification-{pk}")
 
 
 def deliver(notification_id: int) -> None:

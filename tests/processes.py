@@ -3,6 +3,7 @@ test database, talking to the sandbox of the live server."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,29 +36,32 @@ def live_env(live_server_url: str, **extra) -> dict:
     }
 
 
-class QCluster:
-    """`manage.py qcluster` in its own process group, so it can be killed as a whole."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    def __init__(self, env: dict, name: str = "qcluster"):
-        self.env, self.name, self.process = env, name, None
+
+class Process:
+    """A command of ours in its own process group (so it can be killed as a whole),
+    logging to var/test-logs/<name>.log; started once its log shows `ready`."""
+
+    def __init__(self, command: list[str], env: dict, *, name: str, ready: bytes):
+        self.command, self.env, self.name, self.ready, self.process = command, env, name, ready, None
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"{name}.log"
         self.log_path.write_bytes(b"")  # restarts within one test append to it
 
-    def start(self, timeout: float = 30) -> "QCluster":
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    def start(self, timeout: float = 30) -> "Process":
+        offset = self.log_path.stat().st_size
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
-        while b"running." not in self.log_path.read_bytes().split(b"starting.")[-1]:
+        while self.ready not in self.log_path.read_bytes()[offset:]:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"qcluster did not start; see {self.log_path}")
+                raise RuntimeError(f"{self.name} did not start; see {self.log_path}")
             time.sleep(0.1)
         return self
 
@@ -73,6 +77,13 @@ class QCluster:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class QCluster(Process):
+    """`manage.py qcluster`."""
+
+    def __init__(self, env: dict, name: str = "qcluster"):
+        super().__init__([sys.executable, "manage.py", "qcluster"], env, name=name, ready=b"running.")
 
 
 def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = "condition"):

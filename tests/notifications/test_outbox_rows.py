@@ -68,5 +68,5 @@ def test_a_committed_booking_puts_one_task_per_row_on_the_queue(service, tomorro
     booking_create(service=service, start=local(tomorrow, 10), **customer)
     assert Notification.objects.count() == 3
     assert OrmQ.objects.count() == 3
-    payloads = sorted(task.task["args"] for task in OrmQ.objects.all())
-    assert payloads == sorted((pk,) for pk in Notification.objects.values_list("pk", flat=True))
+    payloads = sorted(task.task["args"][0] for task in OrmQ.objects.all())
+    assert payloads == sorted(Notification.objects.values_list("pk", flat=True))
