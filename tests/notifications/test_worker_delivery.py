@@ -39,7 +39,7 @@ def all_done(expected: int, *, sweeping: bool = False):
 
 
 def test_a_bookings_messages_arrive_once_per_channel_after_it_returns(qcluster, sandbox, service, tomorrow):
-    sandbox.faults(twilio={"latency": "1"}, postmark={"latency": "1"})
+    sandbox.set_faults(twilio={"latency": "1"}, postmark={"latency": "1"})
     booking = book(service, tomorrow, 1)
     assert sandbox.accepted(since=booking.created_at.isoformat()) == []  # the booking did not wait for them
 
@@ -68,7 +68,7 @@ def test_a_bookings_messages_arrive_once_per_channel_after_it_returns(qcluster, 
 def test_with_30_percent_transient_failures_every_message_is_sent_once(qcluster, sandbox, make_service, tomorrow):
     service = make_service(capacity=10)
     failing = {"failure_rate": 0.3, "failure_statuses": "500/503/429", "seed": 7}
-    sandbox.faults(twilio=failing, postmark=failing)
+    sandbox.set_faults(twilio=failing, postmark=failing)
     for n in range(10):
         book(service, tomorrow, n)
 

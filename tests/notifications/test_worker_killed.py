@@ -20,7 +20,7 @@ def test_killed_workers_lose_no_message(qcluster, sandbox, make_service, tomorro
     # claimed by a killed worker are taken back after 2 s, lost tasks after 2 s.
     settings.NOTIFICATIONS_STALE_SENDING_SECONDS = 2
     settings.NOTIFICATIONS_ENQUEUE_GRACE_SECONDS = 2
-    sandbox.faults(twilio={"latency": "0.3"}, postmark={"latency": "0.3"})
+    sandbox.set_faults(twilio={"latency": "0.3"}, postmark={"latency": "0.3"})
     service = make_service(capacity=20)
     for n in range(20):
         book(service, tomorrow, n, channels=["sms", "email"])

@@ -3,7 +3,6 @@
 import gc
 import json
 import threading
-import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -12,6 +11,7 @@ import pytest
 import requests
 
 from sandbox import callbacks
+from tests.processes import wait_for
 
 
 class Sandbox:
@@ -34,6 +34,10 @@ class Sandbox:
     def webhooks(self, **filters) -> list[dict]:
         return self.get("api/webhooks/", **filters)["results"]
 
+    def accepted(self, **filters) -> list[dict]:
+        """Messages the provider took (not answered with an error)."""
+        return [message for message in self.messages(**filters) if message["status"] != "refused"]
+
     def set_faults(self, **providers: dict) -> dict:
         response = requests.put(f"{self.base}/api/faults/", json=providers, timeout=10)
         response.raise_for_status()
@@ -42,11 +46,7 @@ class Sandbox:
 
 def eventually(check, timeout: float = 5):
     """Polls `check` until it returns something truthy; the callbacks come later."""
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
-    return result
+    return wait_for(check, timeout=timeout, interval=0.02)
 
 
 @pytest.fixture
