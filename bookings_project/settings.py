@@ -202,6 +202,9 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", d
 NOTIFICATIONS_STALE_SENDING_SECONDS = env.int("NOTIFICATIONS_STALE_SENDING_SECONDS", default=120)
 # A row queued this long without being claimed lost its task (broker down, process died).
 NOTIFICATIONS_ENQUEUE_GRACE_SECONDS = env.int("NOTIFICATIONS_ENQUEUE_GRACE_SECONDS", default=60)
+# The staff dashboard's targets for the last 24 hours.
+NOTIFICATIONS_DELIVERY_TARGET = env.float("NOTIFICATIONS_DELIVERY_TARGET", default=0.99)
+NOTIFICATIONS_ERROR_TARGET = env.float("NOTIFICATIONS_ERROR_TARGET", default=0.01)
 NOTIFICATIONS_REMINDER_HOURS = env.list("NOTIFICATIONS_REMINDER_HOURS", cast=int, default=[24, 2])
 # The benchmark's blocking baseline (messages sent inside the request) exists only in
 # bench/settings.py; these settings refuse to start with its switch on.

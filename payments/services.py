@@ -234,17 +234,24 @@ def refund_cancelled_booking(booking: Booking) -> list[Refund]:
 # --- Holds and reconciliation -------------------------------------------------------------------
 
 
+def awaiting_reconciliation(*, after: timedelta | None = None, window: timedelta | None = None, now=None):
+    """Orders still unpaid `after` their creation and younger than `window`: the ones to ask
+    the provider about (and the staff dashboard's count)."""
+    now = now or timezone.now()
+    after = timedelta(minutes=settings.PAYMENTS_RECONCILE_AFTER_MINUTES) if after is None else after
+    window = timedelta(hours=settings.PAYMENTS_RECONCILE_WINDOW_HOURS) if window is None else window
+    return Payment.objects.filter(
+        status__in=[S.CREATED, S.AUTHORIZED, S.FAILED], created_at__lte=now - after, created_at__gte=now - window
+    )
+
+
 def reconcile(*, after: timedelta | None = None, window: timedelta | None = None, limit: int = 200) -> int:
     """Ask the provider about orders still unpaid `after` their creation (within `window`) and
     apply what it knows: a lost webhook and a closed browser cannot leave a paid booking
     unconfirmed. The count of payments that changed."""
     now = timezone.now()
-    after = timedelta(minutes=settings.PAYMENTS_RECONCILE_AFTER_MINUTES) if after is None else after
-    window = timedelta(hours=settings.PAYMENTS_RECONCILE_WINDOW_HOURS) if window is None else window
     candidates = list(
-        Payment.objects.filter(
-            status__in=[S.CREATED, S.AUTHORIZED, S.FAILED], created_at__lte=now - after, created_at__gte=now - window
-        )
+        awaiting_reconciliation(after=after, window=window, now=now)
         .order_by(F("reconciled_at").asc(nulls_first=True), "created_at")
         .values_list("pk", "order_id", "status")[:limit]
     )

@@ -171,3 +171,15 @@ def test_upcoming_bookings_come_first_soonest_first_then_the_past(desk, bookings
     page = desk.get(reverse(CHANGELIST)).content.decode()
     positions = [page.index(b.reference) for b in bookings]
     assert positions[0] < positions[1] < positions[2] < positions[3]
+
+
+def test_the_dashboard_shows_the_last_days_delivery_against_its_targets(desk, bookings):
+    rows = Notification.objects.filter(booking__in=bookings)
+    total = rows.count()  # 4 bookings' messages; one fails for good, the rest were sent
+    rows.update(status="sent")
+    Notification.objects.filter(pk=rows.first().pk).update(status="failed")
+    page = desk.get(reverse("admin:index")).content.decode()
+    delivered = f"{(total - 1) / total * 100:.2f}".rstrip("0").rstrip(".")
+    assert f"Delivery rate: <strong>{delivered}%</strong> (target: above 99%) <strong" in page
+    assert "below target" in page and "above target" in page
+    assert "0 payments awaiting reconciliation" in page
