@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from . import selectors, services, states
+from .errors import BookingError, InvalidTransition
 from .models import Booking
 
 Status = Booking.Status
@@ -33,16 +34,18 @@ MOVES = {
 }
 
 
-def refusal(user, booking: Booking, move: Move) -> str | None:
-    """Why `user` may not make `move` on `booking` now, or None."""
-    if move.name == "confirm" and booking.status != Status.PENDING:
-        return f"{booking.reference} is {booking.get_status_display().lower()}: only pending bookings are confirmed."
-    if not states.can_move(booking.status, move.to):
-        return f"{booking.reference} is {booking.get_status_display().lower()} and cannot be {move.to}."
+def refusal(user, booking: Booking, move: Move) -> BookingError | PermissionDenied | None:
+    """Why `user` may not make `move` on `booking` now (as the error to raise), or None."""
     if not user.has_perm(move.permission):
-        return f"You may not {move.label.lower()} bookings."
+        return PermissionDenied(f"You may not {move.label.lower()} bookings.")
+    status = booking.get_status_display().lower()
+    if move.name == "confirm" and booking.status != Status.PENDING:
+        # Unpaid bookings are confirmed by their payment, never by hand.
+        return InvalidTransition(f"{booking.reference} is {status}: only pending bookings are confirmed.")
+    if not states.can_move(booking.status, move.to):
+        return InvalidTransition(f"{booking.reference} is {status} and cannot be {move.to}.")
     if move.name == "cancel" and selectors.is_paid(booking) and not user.has_perm("bookings.refund_booking"):
-        return f"{booking.reference} is paid: only a manager can cancel and refund it."
+        return PermissionDenied(f"{booking.reference} is paid: only a manager can cancel and refund it.")
     return None
 
 
@@ -51,13 +54,13 @@ def allowed_moves(user, booking: Booking) -> list[Move]:
 
 
 def perform(user, booking: Booking, move_name: str, *, note: str = "") -> Booking:
-    """Make the move through the booking services. Raises PermissionDenied with the reason
-    when the rules above refuse it, or the services' BookingError when the state changed
-    meanwhile."""
+    """Make the move through the booking services. Raises PermissionDenied or
+    InvalidTransition with the reason when the rules refuse it (or when the status
+    changed meanwhile: the services check again under the row lock)."""
     move = MOVES[move_name]
-    reason = refusal(user, booking, move)
-    if reason:
-        raise PermissionDenied(reason)
+    error = refusal(user, booking, move)
+    if error:
+        raise error
     if move.name == "confirm":
         return services.booking_confirm(booking, actor=user, note=note or "Confirmed by staff")
     if move.name == "complete":

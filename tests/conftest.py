@@ -53,3 +53,22 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+STAFF_GROUP_MIGRATIONS = [
+    ("bookings.migrations.0004_staff_groups", "create_groups"),
+    ("notifications.migrations.0003_staff_groups", "extend_groups"),
+    ("payments.migrations.0003_staff_groups", "extend_groups"),
+]
+
+
+@pytest.fixture
+def staff_groups(db):
+    """The "Front desk" and "Manager" groups of the data migrations. A transactional test
+    flushes the tables afterwards, groups included: this puts them back, the same way."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in STAFF_GROUP_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)

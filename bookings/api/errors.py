@@ -12,11 +12,14 @@ service's names onto its request paths with `service_field_paths`.
 """
 
 import math
+import sys
 
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -68,7 +71,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)  # keep the rule's reason
     if isinstance(exc, exceptions.ValidationError):
         return _respond(status.HTTP_400_BAD_REQUEST, _invalid(flatten(exc.detail)))
     if isinstance(exc, exceptions.APIException):
@@ -171,7 +174,24 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Django calls this inside its `except`: the exception is at hand. Every uncaught error
+    # passes here, from a view (the API's handler leaves it to us) or a middleware.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
     if _is_api(request):
         body = error_body("server_error", "Something went wrong on our side; it has been logged.")
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+def service_unavailable(request):
+    """The database is unreachable (or refused the query): 503, not a stack trace. Nothing
+    to reset when it is back: Django drops a connection that saw an error, and
+    CONN_HEALTH_CHECKS checks a kept one before reusing it."""
+    if _is_api(request):
+        body = error_body("service_unavailable", "The service is briefly unavailable; try again shortly.")
+        response = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)  # no context: no database
+    response["Retry-After"] = "30"
+    return response

@@ -11,9 +11,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import selectors
+from bookings import selectors, staff
 from bookings.models import Booking
-from bookings.services import booking_cancel, booking_complete, booking_confirm, booking_create
+from bookings.services import booking_cancel, booking_create
 
 from . import schema
 from .errors import InvalidCredentials
@@ -119,7 +119,10 @@ class BookingCancelApi(APIView):
     @schema.booking_cancel
     def post(self, request, pk: int):
         booking = get_booking(request, pk)
-        booking = booking_cancel(booking, actor=request.user, by_staff=request.user.is_staff, note="Cancelled (API)")
+        if request.user.is_staff:
+            booking = staff.perform(request.user, booking, "cancel", note="Cancelled by staff (API)")
+        else:
+            booking = booking_cancel(booking, actor=request.user, by_staff=False, note="Cancelled (API)")
         return Response(BookingOutputSerializer(booking).data)
 
 
@@ -128,8 +131,7 @@ class BookingConfirmApi(APIView):
 
     @schema.booking_confirm
     def put(self, request, pk: int):
-        booking = get_booking(request, pk)
-        booking = booking_confirm(booking, actor=request.user, note="Confirmed (API)")
+        booking = staff.perform(request.user, get_booking(request, pk), "confirm", note="Confirmed (API)")
         return Response(BookingOutputSerializer(booking).data)
 
 
@@ -138,8 +140,7 @@ class BookingCompleteApi(APIView):
 
     @schema.booking_complete
     def put(self, request, pk: int):
-        booking = get_booking(request, pk)
-        booking = booking_complete(booking, actor=request.user, note="Completed (API)")
+        booking = staff.perform(request.user, get_booking(request, pk), "complete", note="Completed (API)")
         return Response(BookingOutputSerializer(booking).data)
 
 

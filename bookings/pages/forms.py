@@ -21,7 +21,7 @@ class BookingForm(forms.Form):
     phone = forms.CharField(
         label="Mobile number",
         max_length=32,
-        help_text="With the country code for numbers outside India, e.g. +44 7700 900123.",
+        help_text="A number from abroad with its country code, e.g. +44 7700 900123.",
         error_messages={"required": "Give a mobile number we can reach you on."},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )

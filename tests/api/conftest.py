@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -33,8 +34,11 @@ def bala(db):
 
 
 @pytest.fixture
-def desk(db):
-    return get_user_model().objects.create_user("desk", "desk@example.com", "desk-secret-pass", is_staff=True)
+def desk(staff_groups):
+    """Front desk staff: confirm, complete, cancel unpaid bookings (the group's permissions)."""
+    user = get_user_model().objects.create_user("desk", "desk@example.com", "desk-secret-pass", is_staff=True)
+    user.groups.add(Group.objects.get(name="Front desk"))
+    return user
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from datetime import time
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Group
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -30,7 +31,7 @@ class World:
 
 
 @pytest.fixture
-def world(transactional_db, make_service, tomorrow, django_user_model, settings):
+def world(transactional_db, staff_groups, make_service, tomorrow, django_user_model, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"booking_create": None, "auth_token": None},
@@ -39,6 +40,7 @@ def world(transactional_db, make_service, tomorrow, django_user_model, settings)
     service = make_service("yoga-class", capacity=50, hours=[(time(0), time(23))])
     booking = booking_create(service=service, start=local(tomorrow, 7), name="Asha", phone="+91 98765 43210")
     staff = django_user_model.objects.create_user("desk", password="desk-secret-pass", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Front desk"))
     return World(service.slug, booking.pk, booking.access_token, Token.objects.create(user=staff).key)
 
 

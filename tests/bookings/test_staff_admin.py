@@ -25,13 +25,13 @@ def login_as(client, group_name: str):
 
 
 @pytest.fixture
-def desk(client, db):
+def desk(client, staff_groups):
     login_as(client, "Front desk")
     return client
 
 
 @pytest.fixture
-def manager(client, db):
+def manager(client, staff_groups):
     login_as(client, "Manager")
     return client
 
