@@ -20,3 +20,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db{_suffix}.sqlite3")}  # noqa: F405
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{_suffix}"}  # noqa: F405
+# Runs sharing one Redis keep their queues apart too (the list key carries the name).
+Q_CLUSTER["name"] = f"bookings-test{_suffix}"  # noqa: F405
