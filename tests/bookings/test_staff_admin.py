@@ -183,3 +183,45 @@ def test_the_dashboard_shows_the_last_days_delivery_against_its_targets(desk, bo
     assert f"Delivery rate: <strong>{delivered}%</strong> (target: above 99%) <strong" in page
     assert "below target" in page and "above target" in page
     assert "0 payments awaiting reconciliation" in page
+
+
+@pytest.fixture
+def paid_booking(make_service, tomorrow, customer):
+    """A booking paid online and confirmed, as payments leave it after a capture."""
+    from payments.models import Payment
+
+    service = make_service("turf", requires_payment=True)
+    booking = booking_create(service=service, start=local(tomorrow, 10), pay_online=True, **customer)
+    Payment.objects.create(
+        booking=booking,
+        order_id="order_T1",
+        payment_id="pay_T1",
+        amount=booking.amount,
+        currency=booking.currency,
+        status=Payment.Status.CAPTURED,
+    )
+    transition(booking, S.CONFIRMED, source="payment")
+    return booking
+
+
+def test_front_desk_may_not_cancel_a_paid_booking(desk, paid_booking):
+    page = desk.get(reverse("admin:bookings_booking_change", args=[paid_booking.pk])).content.decode()
+    assert "move/cancel/" not in page and "move/complete/" in page
+    response = act(desk, "cancel_selected", [paid_booking])
+    assert f"{paid_booking.reference} is paid: only a manager can cancel and refund it." in response.content.decode()
+    assert Booking.objects.get(pk=paid_booking.pk).status == S.CONFIRMED
+    assert not paid_booking.refunds.exists()
+
+
+def test_a_manager_cancels_a_paid_booking_and_it_is_refunded(manager, paid_booking):
+    response = act(manager, "cancel_selected", [paid_booking])
+    assert "1 booking(s) cancelled" in response.content.decode()
+    assert Booking.objects.get(pk=paid_booking.pk).status == S.CANCELLED
+    refund = paid_booking.refunds.get()  # written with the cancellation; Razorpay is called after the commit
+    assert (refund.amount, refund.status) == (paid_booking.amount, "queued")
+    assert paid_booking.events.latest("id").actor.username == "manager"
+    assert set(paid_booking.notifications.filter(event="cancelled").values_list("channel", flat=True)) == {
+        "sms",
+        "whatsapp",
+        "email",
+    }
