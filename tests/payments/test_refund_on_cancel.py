@@ -4,6 +4,7 @@ sent: the task claims its row, and every call carries the row's X-Refund-Idempot
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -30,11 +31,14 @@ def refunds_at_razorpay(razorpay, payment) -> list[dict]:
     return razorpay.payments(order_id=payment.order_id)["refunds"]
 
 
-def test_a_staff_cancellation_refunds_once_even_when_the_refund_is_sent_again(razorpay, confirmed, django_user_model):
+def test_a_staff_cancellation_refunds_once_even_when_the_refund_is_sent_again(
+    razorpay, confirmed, django_user_model, staff_groups
+):
     booking, payment = confirmed
-    desk = django_user_model.objects.create_user("desk", password="desk-secret-pass", is_staff=True)
+    manager = django_user_model.objects.create_user("manager", password="manager-secret-pass", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Manager"))  # cancelling a paid booking refunds it: managers only
 
-    response = client_with_token(desk).post(f"/api/bookings/{booking.pk}/cancel", format="json")
+    response = client_with_token(manager).post(f"/api/bookings/{booking.pk}/cancel", format="json")
 
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     refund = Refund.objects.get(booking=booking)
