@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "test-logs"
 
 
-def test_database_url() -> str:
+def database_url_of_this_run() -> str:
     """The database the test run created, as a DATABASE_URL for another process."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -29,7 +29,7 @@ def live_env(live_server_url: str, **extra) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bookings_project.settings_test",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url_of_this_run(),
         "SITE_URL": live_server_url,
         "SANDBOX_URL": f"{live_server_url}/sandbox",
         **{key: str(value) for key, value in extra.items()},

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from bookings.models import Booking, Service
 from notifications.models import Notification
 from tests.conftest import local
-from tests.processes import Process, QCluster, free_port, test_database_url, wait_for
+from tests.processes import Process, QCluster, database_url_of_this_run, free_port, wait_for
 
 pytestmark = [pytest.mark.queue, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def stack(make_service):
         pytest.skip("the production stack runs on PostgreSQL with REDIS_URL set (make test's last part)")
     web_port, sandbox_port = free_port(), free_port()
     site, sandbox = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}/sandbox"
-    common = {**os.environ, "DATABASE_URL": test_database_url(), "SITE_URL": site, "REDIS_URL": REDIS_URL}
+    common = {**os.environ, "DATABASE_URL": database_url_of_this_run(), "SITE_URL": site, "REDIS_URL": REDIS_URL}
     production = {
         **common,
         **SANDBOX_KEYS,

@@ -31,7 +31,7 @@ def standalone():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bookings_project.settings_test",
-        "DATABASE_URL": processes.test_database_url(),
+        "DATABASE_URL": processes.database_url_of_this_run(),
     }
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runsandbox", "--port", str(port)],
