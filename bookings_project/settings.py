@@ -206,10 +206,16 @@ NOTIFICATIONS_ENQUEUE_GRACE_SECONDS = env.int("NOTIFICATIONS_ENQUEUE_GRACE_SECON
 NOTIFICATIONS_DELIVERY_TARGET = env.float("NOTIFICATIONS_DELIVERY_TARGET", default=0.99)
 NOTIFICATIONS_ERROR_TARGET = env.float("NOTIFICATIONS_ERROR_TARGET", default=0.01)
 NOTIFICATIONS_REMINDER_HOURS = env.list("NOTIFICATIONS_REMINDER_HOURS", cast=int, default=[24, 2])
+# A worker sends the rows of one task (one booking change's, or a sweep's batch of this
+# many) at once, on this many threads per worker process: I/O concurrency for providers
+# that take seconds to answer. The threads only call providers; rows are claimed and
+# recorded by the worker itself.
+NOTIFICATIONS_SEND_THREADS = env.int("NOTIFICATIONS_SEND_THREADS", default=8)
 # The benchmark's blocking baseline (messages sent inside the request) exists only in
 # bench/settings.py; these settings refuse to start with its switch on.
-if env.bool("BENCH_BLOCKING_NOTIFICATIONS", default=False) and env.str("DJANGO_SETTINGS_MODULE", "") != "bench.settings":
-    raise ImproperlyConfigured("BENCH_BLOCKING_NOTIFICATIONS is the benchmark's baseline: only bench.settings takes it.")
+_BENCH_ONLY = "BENCH_BLOCKING_NOTIFICATIONS"
+if env.bool(_BENCH_ONLY, default=False) and env.str("DJANGO_SETTINGS_MODULE", "") != "bench.settings":
+    raise ImproperlyConfigured(f"{_BENCH_ONLY} is the benchmark's baseline: only bench.settings takes it.")
 # Approved WhatsApp templates (Twilio Content SIDs) per event, as JSON. Their variables:
 # 1 customer name, 2 service, 3 time, 4 booking reference, 5 link to the booking.
 WHATSAPP_TEMPLATES = env.json(

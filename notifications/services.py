@@ -8,17 +8,20 @@
    for a retry. Nothing depends on the broker keeping a task.
 """
 
+import contextvars
 import logging
+import os
 import random
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_q.brokers import get_broker
+from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from bookings.models import Booking
@@ -26,7 +29,7 @@ from bookings_project import request_id as request_ids
 
 from .channels import TransportError, channel_for
 from .models import Notification
-from .rendering import render
+from .rendering import Rendered, render
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,8 @@ Status = Notification.Status
 Event = Notification.Event
 Channel = Notification.Channel
 
-SEND_TASK = "notifications.tasks.send_notification"
+SEND_TASK = "notifications.tasks.send_notification"  # one row: tasks enqueued before batches
+SEND_BATCH_TASK = "notifications.tasks.send_notifications"
 REMINDABLE = {Booking.Status.PENDING, Booking.Status.CONFIRMED}
 
 
@@ -53,43 +57,111 @@ def notify(booking: Booking, event: str, *, occasion: str = "") -> list[Notifica
     ]
     if not rows:
         return []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the booking's transaction: no savepoint round trips
         rows = Notification.objects.bulk_create(rows)
     enqueue_on_commit([row.pk for row in rows])
     return rows
 
 
 def enqueue_on_commit(ids: list[int]) -> None:
+    if _broker_joins_transaction():
+        # The ORM broker's task is a row in this same database: written in this
+        # transaction, it commits or rolls back with the rows, in the same commit.
+        enqueue(ids)
+        return
     # robust: a broker that is down must not fail a booking that has committed;
     # the sweeper enqueues these rows later.
-    transaction.on_commit(partial(enqueue, ids), robust=True)
+    # A function, not a partial: Django 5.2 logs a robust callback's failure by its
+    # __qualname__, and without one the logging raises and the committed request is a 500.
+    transaction.on_commit(lambda: enqueue(ids), robust=True)
+
+
+def _broker_joins_transaction() -> bool:
+    """Inside a transaction on the database the ORM broker writes to (not in sync mode,
+    where enqueuing runs the task at once: that must wait for the commit)."""
+    orm = Conf.ORM
+    return bool(orm) and not Conf.SYNC and orm == "default" and transaction.get_connection(orm).in_atomic_block
 
 
 def enqueue(ids: Iterable[int]) -> None:
+    """One task per batch of rows (the rows of one booking change, or up to
+    NOTIFICATIONS_SEND_THREADS rows of a sweep): its worker sends them side by side."""
+    ids = list(ids)
     broker = get_broker()
     request_id = request_ids.current()  # the worker's log lines join the request's
-    for pk in ids:
-        async_task(SEND_TASK, pk, request_id, broker=broker, task_name=f"notification-{pk}")
+    size = max(settings.NOTIFICATIONS_SEND_THREADS, 1)
+    for batch in (ids[i : i + size] for i in range(0, len(ids), size)):
+        async_task(SEND_BATCH_TASK, batch, request_id, broker=broker, task_name=f"notifications-{batch[0]}")
 
 
 def deliver(notification_id: int) -> None:
     """Send one notification if it is still due. Safe to run twice, or concurrently."""
+    deliver_batch([notification_id])
+
+
+def deliver_batch(ids: Iterable[int]) -> None:
+    """Send each of these notifications that is still due; safe to run twice, or concurrently.
+
+    Every row is claimed, rendered and has its outcome recorded here, one after the other,
+    exactly as one alone would be; only the provider calls run side by side, on threads
+    that never touch the database, so a booking's messages take one provider latency.
+    """
+    claimed = [notification for notification in map(_claim, ids) if notification is not None]
+    outcomes = _send_all([(notification, render(notification)) for notification in claimed])
+    unexpected = None
+    for notification, outcome in zip(claimed, outcomes, strict=True):
+        if isinstance(outcome, TransportError):
+            _failed_attempt(notification, outcome)
+        elif isinstance(outcome, BaseException):
+            unexpected = unexpected or outcome  # its row stays "sending": the sweeper retries it
+        else:
+            _finish(notification, Status.SENT, provider_message_id=outcome, sent_at=timezone.now(), last_error="")
+    if unexpected is not None:
+        raise unexpected
+
+
+def _claim(notification_id: int) -> Notification | None:
+    """The row, now ours to send (status sending), or None if it is not due."""
     now = timezone.now()
     claimed = Notification.objects.filter(pk=notification_id, status=Status.QUEUED, next_attempt_at__lte=now).update(
         status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
     )
     if not claimed:
-        return  # sent, failed, claimed by another worker, or waiting for its retry time
+        return None  # sent, failed, claimed by another worker, or waiting for its retry time
     notification = Notification.objects.select_related("booking__service").get(pk=notification_id)
     if notification.event == Event.REMINDER and not _reminder_still_wanted(notification.booking, now):
         _finish(notification, Status.SKIPPED, last_error="The booking was cancelled or has started.")
-        return
+        return None
+    return notification
+
+
+def _send(notification: Notification, message: Rendered) -> str | BaseException:
+    """The provider's message id, or the error (TransportError or a bug): never raises."""
     try:
-        provider_id = channel_for(notification.channel).send(notification.recipient, render(notification))
-    except TransportError as error:
-        _failed_attempt(notification, error)
-        return
-    _finish(notification, Status.SENT, provider_message_id=provider_id, sent_at=timezone.now(), last_error="")
+        return channel_for(notification.channel).send(notification.recipient, message)
+    except Exception as error:  # handed back to deliver_batch, which records or re-raises it
+        return error
+
+
+def _send_all(jobs: list[tuple[Notification, Rendered]]) -> list:
+    if len(jobs) <= 1 or settings.NOTIFICATIONS_SEND_THREADS <= 1:
+        return [_send(*job) for job in jobs]
+    pool = _senders()
+    # copy_context: the request id of the logs follows each send onto its thread
+    futures = [pool.submit(contextvars.copy_context().run, _send, *job) for job in jobs]
+    return [future.result() for future in futures]
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _senders() -> ThreadPoolExecutor:
+    """This process's sending threads, made after the fork that started the worker."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        threads = settings.NOTIFICATIONS_SEND_THREADS
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=threads, thread_name_prefix="notification-send"))
+    return _pool[1]
 
 
 def _finish(notification: Notification, status: str, **fields) -> None:

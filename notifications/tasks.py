@@ -14,6 +14,15 @@ def send_notification(notification_id: int, request: str = "") -> None:
         request_id.reset(token)
 
 
+def send_notifications(notification_ids: list[int], request: str = "") -> None:
+    """A batch of rows (one booking change's), sent side by side."""
+    token = request_id.bind(request)
+    try:
+        services.deliver_batch(notification_ids)
+    finally:
+        request_id.reset(token)
+
+
 def sweep_outbox() -> int:
     return services.sweep()
 

@@ -5,6 +5,8 @@ TWILIO_API_BASE instead: the provider sandbox in development, api.twilio.com its
 in production (where the rewrite changes nothing).
 """
 
+import threading
+
 from django.conf import settings
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -25,7 +27,21 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
+_clients = threading.local()
+
+
 def twilio_client() -> Client:
-    # The SDK waits forever by default; a worker must not.
-    http_client = BaseUrlHttpClient(settings.TWILIO_API_BASE, timeout=settings.TWILIO_TIMEOUT)
-    return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+    """One client per thread and configuration, kept: its HTTP session keeps connections
+    open instead of a new client, session and TCP connection per message."""
+    config = (
+        settings.TWILIO_API_BASE,
+        settings.TWILIO_TIMEOUT,
+        settings.TWILIO_ACCOUNT_SID,
+        settings.TWILIO_AUTH_TOKEN,
+    )
+    if getattr(_clients, "config", None) != config:
+        # The SDK waits forever by default; a worker must not.
+        http_client = BaseUrlHttpClient(settings.TWILIO_API_BASE, timeout=settings.TWILIO_TIMEOUT)
+        _clients.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+        _clients.config = config
+    return _clients.client
