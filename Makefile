@@ -10,7 +10,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookings
 # django-q2 on Redis, Redis cache), including the gunicorn end-to-end test.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test test-sqlite test-postgres test-redis lint format migrations-check prod-check clean
+.PHONY: install browser run test test-sqlite test-postgres test-redis soak lint format migrations-check prod-check clean bench bench-smoke
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
+	else echo "!!  /usr/bin/chromium is missing and cannot be installed: the browser tests will be skipped."; fi
 
 # Development site on SQLite with the ORM broker: web server and queue worker together.
 run: install
@@ -34,7 +41,7 @@ run: install
 	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 # Every test on SQLite, then on PostgreSQL, then on PostgreSQL with Redis.
-test: install lint migrations-check test-sqlite test-postgres test-redis
+test: install browser lint migrations-check test-sqlite test-postgres test-redis
 
 test-sqlite: install
 	@echo "=== tests on SQLite ==="
@@ -63,6 +70,11 @@ test-redis: install
 		if [ "$$CI" = "true" ]; then exit 1; fi; \
 	fi
 
+# The reliability suite at soak size (more bookings and messages, schemathesis with 2000
+# examples per operation, new cases each run); DATABASE_URL and REDIS_URL as you set them.
+soak: install
+	RELIABILITY_SOAK=1 $(PY) -m pytest tests/reliability -rA
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -86,3 +98,16 @@ prod-check: install
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles
+
+# The benchmark: gunicorn, qcluster and the standalone sandbox on a database of its own
+# (bookings_bench), driven by locust; results in bench/results/. About 8 minutes.
+# BENCH_WORKERS (gunicorn), BENCH_Q_WORKERS, BENCH_DURATION (s per run) change it.
+$(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: install $(BIN)/.bench-installed
+	$(PY) -m bench.run
+
+bench-smoke: install $(BIN)/.bench-installed
+	$(PY) -m bench.run --smoke --database bookings_bench_smoke

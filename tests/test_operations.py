@@ -80,7 +80,7 @@ def test_the_request_id_reaches_the_queued_task(service, tomorrow, customer):
     tasks = []
     while batch := broker.dequeue():
         tasks += [SignedPackage.loads(payload) for _, payload in batch]
-    assert [task["args"][1] for task in tasks] == ["req-123"] * 3
+    assert [(len(task["args"][0]), task["args"][1]) for task in tasks] == [(3, "req-123")]  # one batch, 3 rows
 
 
 def record(message: str, *args) -> logging.LogRecord:

@@ -1,0 +1,1 @@
+"""The benchmark (`make bench`): the production stack on this machine, driven by locust."""

@@ -1,0 +1,72 @@
+"""Profile one API request in-process with pyinstrument, on the bench database that the last
+`make bench` left behind, with the production settings the bench uses:
+
+    python -m bench.profile_request booking [--count 300]
+
+It prints where the time of `count` requests went (after 20 unmeasured ones) and the
+queries of one request. Only the site's own code runs here: no gunicorn, no worker.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from bench import stack
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["booking", "slots", "floor"])
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--database", default="bookings_bench")
+    args = parser.parse_args()
+    ports = stack.Ports()  # no server listens there: the sandbox is not called by these requests
+    env = stack.production_env(ports, f"postgres://postgres@127.0.0.1:5432/{args.database}", q_workers=1)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from pyinstrument import Profiler
+
+    data = json.loads((stack.VAR / f"data-{args.database}.json").read_text())
+    client = Client(HTTP_HOST="127.0.0.1")
+    numbers = iter(range(10**6))
+
+    def request():
+        if args.scenario == "floor":
+            return client.get("/healthz")
+        if args.scenario == "slots":
+            return client.get(f"/api/services/{data['slots_service']}/slots/?date={data['slots_date']}")
+        n = next(numbers)
+        body = {
+            "service": data["free_service"],
+            "start": data["starts"][n % len(data["starts"])],
+            "customer": {"name": f"Profile {n}", "phone": f"+919899{n:06d}", "email": f"p{n}@example.com"},
+            "channels": ["sms", "whatsapp", "email"],
+        }
+        return client.post("/api/bookings/", body, content_type="application/json")
+
+    for _ in range(20):
+        assert request().status_code in (200, 201)
+    with CaptureQueriesContext(connection) as queries:
+        request()
+    began = time.perf_counter()
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(args.count):
+            request()
+    per = (time.perf_counter() - began) / args.count * 1000
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f"{args.scenario}: {per:.2f} ms per request in-process (profiled), {len(queries)} queries:")
+    for query in queries.captured_queries:
+        print("  ", query["sql"][:160])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""`make bench`: the whole benchmark in one run, on this machine.
+
+Starts, on a database of its own (created, migrated and seeded here), PostgreSQL-backed
+gunicorn with production settings, a qcluster and the standalone sandbox, drives the API
+with locust (headless, a separate process) at several concurrencies, measures the
+outbox, and writes a markdown table, a JSON file and a chart to bench/results/.
+Every process it starts it stops, whatever happens.
+
+    python -m bench.run [--workers 4] [--q-workers 8] [--duration 5] [--smoke]
+"""
+
+import argparse
+import concurrent.futures
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from contextlib import ExitStack
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import requests
+
+from bench import report, stack
+from bench.stack import ROOT, VAR
+
+LOCUST = str(Path(sys.executable).with_name("locust"))
+SLOW, FAST, NONE = "2-3", "0.3", "0"
+
+
+class Progress:
+    """One line redrawn twice a second: steps done, the current step, time spent."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.label, self.began = total, 0, "starting", time.monotonic()
+        self.tty = sys.stderr.isatty()
+        self._stop = threading.Event()
+        threading.Thread(target=self._draw_forever, daemon=True).start()
+
+    def step(self, label: str) -> None:
+        self.done = min(self.done + 1, self.total)
+        self.label = label
+        if not self.tty:
+            print(f"[{self.done}/{self.total}] {label}", file=sys.stderr, flush=True)
+
+    def _draw_forever(self) -> None:
+        while not self._stop.wait(0.5):
+            if self.tty:
+                self.draw()
+
+    def draw(self) -> None:
+        width = 30
+        filled = int(width * self.done / self.total)
+        elapsed = int(time.monotonic() - self.began)
+        line = (
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {elapsed // 60}m{elapsed % 60:02d}s "
+        )
+        sys.stderr.write(f"{line}{self.label[:60]:<60}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self.tty:
+            self.draw()
+            sys.stderr.write("\n")
+
+
+class Bench:
+    def __init__(self, options):
+        self.o = options
+        self.ports = stack.Ports()
+        self.admin_url = options.postgres
+        self.db_url = options.postgres.rsplit("/", 1)[0] + f"/{options.database}"
+        self.sandbox_db = VAR / f"sandbox-{options.database}.sqlite3"
+        self.data_path = VAR / f"data-{options.database}.json"
+        self.results: dict = {"runs": [], "notifications": {}, "options": vars(options)}
+        self.run_id = 0
+        self.web = self.worker = None
+        self.meter = None
+
+    # --- processes -------------------------------------------------------------------
+
+    def env(self, **extra) -> dict:
+        return stack.production_env(self.ports, self.db_url, q_workers=self.o.q_workers, **extra)
+
+    def dbtask(self, command: str, env: dict | None = None, **args) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.dbtasks", command, json.dumps(args)],
+            cwd=ROOT,
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode:
+            raise RuntimeError(f"dbtasks {command} failed:\n{out.stderr[-3000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def prepare_databases(self) -> None:
+        with psycopg.connect(self.admin_url, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.o.database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{self.o.database}"')
+        self.sandbox_db.unlink(missing_ok=True)
+        migrate = [sys.executable, "manage.py", "migrate", "--noinput"]
+        sandbox_env = stack.sandbox_env(self.ports, self.sandbox_db)
+        jobs = [
+            subprocess.Popen(migrate, cwd=ROOT, env=self.env(), stdout=subprocess.DEVNULL),
+            subprocess.Popen(migrate, cwd=ROOT, env=sandbox_env, stdout=subprocess.DEVNULL),
+        ]
+        if any(job.wait() for job in jobs):
+            raise RuntimeError("migrate failed")
+        self.data = self.dbtask("seed")
+        self.write_data()
+
+    def write_data(self, **items) -> Path:
+        path = self.data_path
+        path.write_text(json.dumps({**self.data, **{name: {"items": value} for name, value in items.items()}}))
+        return path
+
+    def start_site(self, stack_exit: ExitStack, *, redis_url: str = "", blocking: bool = False) -> None:
+        """(Re)start gunicorn and the qcluster: ORM broker, Redis, or the blocking baseline."""
+        for process in (self.web, self.worker):
+            if process:
+                process.stop()
+        extra = {"REDIS_URL": redis_url} if redis_url else {}
+        if blocking:
+            extra.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_BLOCKING_NOTIFICATIONS": "true"})
+        env = self.env(**extra)
+        suffix = "redis" if redis_url else ("blocking" if blocking else "orm")
+        self.web = stack.gunicorn(self.ports, env, self.o.workers, name=f"gunicorn-{suffix}")
+        stack_exit.callback(self.web.stop)
+        self.worker = stack.qcluster(self.env(**({"REDIS_URL": redis_url} if redis_url else {})), f"qcluster-{suffix}")
+        stack_exit.callback(self.worker.stop)
+        self.broker_env = self.env(**({"REDIS_URL": redis_url} if redis_url else {}))
+        pg = stack.postgres_backends(self.admin_url, self.o.database)
+        self.meter = stack.CpuMeter({"web": self.web.pids, "worker": self.worker.pids, "db": pg})
+
+    # --- load ------------------------------------------------------------------------
+
+    def locust(self, scenario: str, users: int, *, label: str, duration: int | None = None, **items) -> dict:
+        self.run_id += 1
+        duration = duration or self.o.duration
+        prefix = VAR / f"locust-{self.run_id:02d}-{scenario}-{users}"
+        out = VAR / f"created-{self.run_id:02d}.txt"
+        out.unlink(missing_ok=True)
+        data = self.write_data(**items)
+        env = {**os.environ, "BENCH_SCENARIO": scenario, "BENCH_DATA": str(data), "BENCH_RUN": str(self.run_id)}
+        env["BENCH_OUT"] = str(out)
+        command = [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary"]
+        command += ["-u", str(users), "-r", str(users * 10), "-t", f"{duration}s", "--stop-timeout", "30"]
+        command += ["--host", self.ports.site, "--csv", str(prefix), "--loglevel", "WARNING"]
+        with (VAR / "locust.log").open("ab") as log:
+            self.meter.start()
+            subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+            cpu = self.meter.stop()
+        stats = read_locust(Path(f"{prefix}_stats.csv"))
+        requests_done = stats["count"] or 1
+        run = {
+            "scenario": scenario,
+            "label": label,
+            "clients": users,
+            "run": self.run_id,
+            **stats,
+            "cpu_ms_per_request": {name: 1000 * seconds / requests_done for name, seconds in cpu.items()},
+            "created": [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else [],
+        }
+        self.results["runs"].append({key: value for key, value in run.items() if key != "created"})
+        return run
+
+    def pay(self, order_ids: list[str]) -> list[dict]:
+        """Pays each order in the sandbox's checkout, as the customer would; the answers
+        are what the app posts to verify-payment."""
+
+        def pay_one(order_id: str) -> dict | None:
+            response = requests.post(
+                f"{self.ports.sandbox_base}/razorpay/checkout/{order_id}/pay",
+                data={"key": stack.SANDBOX_KEYS["RAZORPAY_KEY_ID"], "webhooks": "none"},
+                timeout=30,
+            )
+            return response.json() if response.status_code == 200 else None
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            return [answer for answer in pool.map(pay_one, order_ids) if answer]
+
+    def wait_drained(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            counts = self.dbtask("outbox_state", self.broker_env)["counts"]
+            if not set(counts) - {"sent", "failed"} or time.monotonic() > deadline:
+                return counts
+            time.sleep(1)
+
+
+def read_locust(path: Path) -> dict:
+    with path.open() as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+    number = lambda key: float(row[key]) if row[key] not in ("", "N/A") else None  # noqa: E731
+    return {
+        "count": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "p50": number("50%"),
+        "p95": number("95%"),
+        "p99": number("99%"),
+        "rps": number("Requests/s"),
+    }
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    import psutil
+
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres") as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": pg,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)), help="gunicorn")
+    parser.add_argument("--q-workers", type=int, default=int(os.environ.get("BENCH_Q_WORKERS", 28)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)), help="s per run")
+    parser.add_argument("--clients", default=os.environ.get("BENCH_CLIENTS", "1,8,32"))
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "bookings_bench"))
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"))
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--smoke", action="store_true", help="seconds, tiny load: checks the bench itself works")
+    options = parser.parse_args(argv)
+    if options.smoke:  # the bench itself works: two concurrencies, short runs, providers quick
+        global SLOW
+        options.duration, options.clients, SLOW = 2, "1,2", "0.2-0.3"
+    options.clients = [int(c) for c in options.clients.split(",")]
+    VAR.mkdir(parents=True, exist_ok=True)
+    for stale in [*VAR.glob("locust-*"), *VAR.glob("created-*"), VAR / "locust.log"]:
+        stale.unlink(missing_ok=True)
+    began = time.monotonic()
+    bench = Bench(options)
+    with ExitStack() as processes:
+        progress = Progress(total=steps(options))
+        processes.callback(progress.close)
+        try:
+            scenarios(bench, processes, progress)
+        finally:
+            progress.label = "stopping every process"
+    bench.results["machine"] = machine()
+    bench.results["seconds"] = round(time.monotonic() - began)
+    bench.results["finished"] = datetime.now().isoformat(timespec="seconds")
+    table = report.write(bench.results, Path(options.out), smoke=options.smoke)
+    print(table)
+    return 0
+
+
+def steps(o) -> int:
+    per = len(o.clients)
+    if o.smoke:
+        return 5 + 3 * per + 12
+    return 5 + 9 * per + 2 + 18
+
+
+def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
+    o, results = bench.o, bench.results
+    progress.step("database: create, migrate, seed 10,000 bookings")
+    bench.prepare_databases()
+    progress.step("sandbox")
+    sandbox = stack.sandbox(bench.ports, stack.sandbox_env(bench.ports, bench.sandbox_db))
+    processes.callback(sandbox.stop)
+    stack.set_latency(bench.ports, messaging=SLOW)
+    progress.step(f"gunicorn ({o.workers} workers) and qcluster ({o.q_workers} workers), ORM broker")
+    bench.start_site(processes)
+    progress.step("slots for a day with 10,000 bookings")
+    results["slots_check"] = bench.dbtask("slots_check")
+    notes = results["notifications"]
+    outbox_latency(bench, progress, "orm")
+    stack.set_latency(bench.ports, messaging=SLOW)
+
+    booking_runs = {}
+    for scenario in ("floor", "slots", "booking") if not o.smoke else ("floor", "booking"):
+        for users in o.clients:
+            progress.step(f"{scenario}, {users} clients")
+            run = bench.locust(scenario, users, label=f"{scenario}")
+            booking_runs.setdefault(scenario, []).append(run["run"])
+    if not o.smoke:
+        orders = []
+        for users in o.clients:
+            progress.step(f"razorpay-booking, {users} clients")
+            orders += bench.locust("razorpay-booking", users, label="razorpay-booking")["created"]
+        progress.step(f"paying {len(orders)} orders in the sandbox's checkout")
+        answers = bench.pay(orders)
+        slow_answers, answers = answers[:20], answers[20:]
+        for users in o.clients:
+            progress.step(f"verify-payment, {users} clients")
+            run = bench.locust("verify-payment", users, label="verify-payment", **{"verify-payment": answers})
+            used = {answer["razorpay_order_id"] for answer in run["created"]}
+            answers = [answer for answer in answers if answer["razorpay_order_id"] not in used]
+        pending = bench.dbtask("pending", runs=booking_runs["booking"])["items"]
+        for users in o.clients:
+            progress.step(f"staff confirm, {users} clients")
+            run = bench.locust("confirm", users, label="confirm", confirm=pending)
+            used = set(run["created"])
+            pending = [pk for pk in pending if pk not in used]
+        stack.set_latency(bench.ports, messaging=SLOW, razorpay=SLOW)
+        progress.step("razorpay-booking with Razorpay at 2-3 s, 1 client")
+        bench.locust("razorpay-booking", 1, label="razorpay-booking, Razorpay 2-3 s", duration=3 * o.duration)
+        progress.step("verify-payment with Razorpay at 2-3 s, 1 client")
+        bench.locust(
+            "verify-payment",
+            1,
+            label="verify-payment, Razorpay 2-3 s",
+            duration=3 * o.duration,
+            **{"verify-payment": slow_answers},
+        )
+
+    stack.set_latency(bench.ports, messaging=NONE)
+    zero_runs = []
+    for users in o.clients:
+        progress.step(f"booking with providers at 0 s, {users} clients")
+        zero_runs.append(bench.locust("booking", users, label="booking, providers 0 s")["run"])
+
+    progress.step("waiting for the outbox to drain (providers at 0.3 s)")
+    stack.set_latency(bench.ports, messaging=FAST)
+    results["drained_after_http"] = bench.wait_drained(600)
+    notes["orm_saturated_slow"] = bench.dbtask(
+        "timings", runs=booking_runs["booking"][-1:], sandbox_db=str(bench.sandbox_db), event="booking_received"
+    )
+    throughput(bench, progress, "orm")
+
+    if o.redis:
+        progress.step("gunicorn and qcluster on Redis")
+        bench.start_site(processes, redis_url=o.redis)
+        outbox_latency(bench, progress, "redis")
+        throughput(bench, progress, "redis")
+
+    progress.step("blocking baseline: messages sent inside the request")
+    bench.start_site(processes, blocking=True)
+    stack.set_latency(bench.ports, messaging=SLOW)
+    for users in o.clients[:2]:
+        progress.step(f"blocking booking, {users} clients")
+        duration = 3 if o.smoke else max(4 * o.duration, 20)
+        bench.locust("booking", users, label="booking, BLOCKING baseline", duration=duration)
+    progress.step("every message delivered? (sandbox against outbox)")
+    stack.set_latency(bench.ports, messaging=NONE)
+    results["drained_at_end"] = bench.wait_drained(300)
+    results["delivered"] = bench.dbtask("delivered", sandbox_db=str(bench.sandbox_db))
+
+
+def outbox_latency(bench: Bench, progress: Progress, broker: str) -> None:
+    """Light load (a booking every half second), the queue empty: how soon messages leave."""
+    for latency, key in ((SLOW, "slow"), (NONE, "zero")):
+        progress.step(f"outbox at light load, {broker} broker, providers at {latency} s")
+        stack.set_latency(bench.ports, messaging=latency)
+        label = f"booking, paced 2/s, {broker} broker, providers {latency} s"
+        run = bench.locust("booking-paced", 1, label=label, duration=2 * bench.o.duration)["run"]
+        bench.wait_drained(120)
+        timings = bench.dbtask("timings", bench.broker_env, runs=[run], sandbox_db=str(bench.sandbox_db))
+        bench.results["notifications"][f"{broker}_light_{key}"] = timings
+
+
+def throughput(bench: Bench, progress: Progress, broker: str) -> None:
+    """A backlog written at once and enqueued as bookings enqueue it: messages per second."""
+    sizes = {FAST: 300, SLOW: 150} if not bench.o.smoke else {FAST: 10, SLOW: 5}
+    start = (datetime.fromisoformat(bench.data["starts"][-1]) - timedelta(hours=1)).isoformat()
+    for latency, bookings in sizes.items():
+        progress.step(f"delivery throughput, {broker} broker, providers at {latency} s")
+        stack.set_latency(bench.ports, messaging=latency)
+        bench.run_id += 1
+        run = bench.run_id
+        bench.meter.start()
+        began = bench.dbtask("backlog", bench.broker_env, run=run, bookings=bookings, start=start)
+        bench.wait_drained(600)
+        cpu = bench.meter.stop()
+        rate = bench.dbtask("drain_rate", bench.broker_env, run=run, started=began["started"])
+        rate["cpu_ms_per_message"] = {k: 1000 * v / max(rate["messages"], 1) for k, v in cpu.items()}
+        bench.results["notifications"][f"throughput_{broker}_{latency}"] = rate
+
+
+if __name__ == "__main__":
+    sys.exit(main())

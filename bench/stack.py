@@ -1,0 +1,215 @@
+"""The processes under test (gunicorn, qcluster, the standalone sandbox), their
+environment, and the CPU they spend. Each process runs in its own process group so
+that stopping it stops its workers too; every one started here is stopped here."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+PYTHON = sys.executable
+
+# The sandbox accepts these keys; production settings take them as real ones.
+SANDBOX_KEYS = {
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "sandbox-twilio-auth-token",
+    "RAZORPAY_KEY_ID": "rzp_test_sandbox",
+    "RAZORPAY_KEY_SECRET": "sandbox-razorpay-key-secret",
+    "RAZORPAY_WEBHOOK_SECRET": "sandbox-razorpay-webhook-secret",
+    "POSTMARK_SERVER_TOKEN": "sandbox-postmark-server-token",
+    "ANYMAIL_WEBHOOK_SECRET": "sandbox:anymail-webhook-secret",
+}
+EVENTS = ["booking_received", "payment_received", "confirmed", "completed", "cancelled", "refunded", "hold_expired"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Ports:
+    def __init__(self):
+        self.web, self.sandbox = free_port(), free_port()
+        self.site = f"http://127.0.0.1:{self.web}"
+        self.sandbox_base = f"http://127.0.0.1:{self.sandbox}/sandbox"
+
+
+def production_env(ports: Ports, database_url: str, *, redis_url: str = "", q_workers: int, **extra) -> dict:
+    """Production settings (DEBUG off) on the bench database, providers played by the sandbox."""
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(SANDBOX_KEYS)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bookings_project.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",  # plain http on loopback; TLS is the proxy's
+            "DATABASE_URL": database_url,
+            "SITE_URL": ports.site,
+            "TWILIO_API_BASE": f"{ports.sandbox_base}/twilio",
+            "RAZORPAY_API_BASE": f"{ports.sandbox_base}/razorpay",
+            "POSTMARK_API_URL": f"{ports.sandbox_base}/postmark/",
+            "WHATSAPP_TEMPLATES": json.dumps({event: f"HX{n:032x}" for n, event in enumerate(EVENTS)}),
+            # Every client of the bench comes from 127.0.0.1: the per-address limit would
+            # answer 429 to all but 30 bookings a minute.
+            "BOOKING_CREATE_RATE": "1000000/s",
+            "Q_WORKERS": str(q_workers),
+        }
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def sandbox_env(ports: Ports, sqlite_path: Path) -> dict:
+    """The sandbox on its own SQLite file; its callbacks and webhooks are put off beyond
+    the run, so that the site's CPU is spent on the requests measured."""
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL",)}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bookings_project.settings_test",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{sqlite_path}",
+            "SITE_URL": ports.site,
+            "SANDBOX_RAZORPAY_WEBHOOK_URL": "",
+            "SANDBOX_POSTMARK_WEBHOOK_URL": "",
+            "SANDBOX_CALLBACK_DELAY": "86400",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+class Process:
+    def __init__(self, name: str, command: list[str], env: dict):
+        self.name, self.command, self.env, self.popen = name, command, env, None
+        VAR.mkdir(parents=True, exist_ok=True)
+        self.log_path = VAR / f"{name}.log"
+
+    def start(self) -> "Process":
+        with self.log_path.open("ab") as log:
+            self.popen = subprocess.Popen(
+                self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        return self
+
+    def wait_for_log(self, text: bytes, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.log_path.read_bytes():
+            self._check(deadline)
+
+    def wait_for_url(self, url: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if requests.get(url, timeout=2).status_code < 500:
+                    return
+            except requests.RequestException:
+                pass
+            self._check(deadline)
+
+    def _check(self, deadline: float) -> None:
+        if self.popen.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{self.name} did not start; see {self.log_path}")
+        time.sleep(0.2)
+
+    def pids(self) -> list[int]:
+        if not self.popen or self.popen.poll() is not None:
+            return []
+        try:
+            root = psutil.Process(self.popen.pid)
+            return [root.pid, *(child.pid for child in root.children(recursive=True))]
+        except psutil.NoSuchProcess:
+            return []
+
+    def stop(self) -> None:
+        if self.popen and self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+
+
+def gunicorn(ports: Ports, env: dict, workers: int, name: str = "gunicorn") -> Process:
+    command = [PYTHON, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{ports.web}"]
+    command += ["--workers", str(workers), "--access-logfile", "-", "bookings_project.wsgi"]
+    process = Process(name, command, env).start()
+    process.wait_for_url(f"{ports.site}/healthz")
+    for _ in range(workers * 4):  # every worker imports the site before the first measurement
+        requests.get(f"{ports.site}/healthz", timeout=5)
+    return process
+
+
+def qcluster(env: dict, name: str = "qcluster") -> Process:
+    process = Process(name, [PYTHON, "manage.py", "qcluster"], env).start()
+    process.wait_for_log(b"running.")
+    return process
+
+
+def sandbox(ports: Ports, env: dict) -> Process:
+    command = [PYTHON, "manage.py", "runsandbox", "--port", str(ports.sandbox)]
+    process = Process("sandbox", command, env).start()
+    process.wait_for_url(f"{ports.sandbox_base}/api/faults/")
+    return process
+
+
+def set_latency(ports: Ports, *, messaging: str, razorpay: str = "0") -> None:
+    """Latency in seconds ("2-3", "0.3", "0") of Twilio and the email provider, and of Razorpay."""
+    faults = {"twilio": {"latency": messaging}, "postmark": {"latency": messaging}, "razorpay": {"latency": razorpay}}
+    requests.put(f"{ports.sandbox_base}/api/faults/", json=faults, timeout=10).raise_for_status()
+
+
+class CpuMeter:
+    """CPU seconds (user + system) of groups of processes between start() and stop()."""
+
+    def __init__(self, groups):
+        self.groups = groups  # name -> callable returning pids
+
+    @staticmethod
+    def _sample(pids) -> dict[int, float]:
+        sample = {}
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+                sample[pid] = times.user + times.system
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return sample
+
+    def start(self) -> None:
+        self.before = {name: self._sample(pids()) for name, pids in self.groups.items()}
+
+    def stop(self) -> dict[str, float]:
+        spent = {}
+        for name, pids in self.groups.items():
+            after = self._sample(pids())
+            before = self.before.get(name, {})
+            spent[name] = sum(value - before.get(pid, 0.0) for pid, value in after.items())
+        return spent
+
+
+def postgres_backends(database_url: str, dbname: str):
+    import psycopg
+
+    def pids() -> list[int]:
+        with psycopg.connect(database_url, dbname="postgres", autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [dbname]
+            )
+            return [pid for (pid,) in rows]
+
+    return pids
