@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from bench.stack import SANDBOX_KEYS  # the keys the sandbox accepts, given to production as real ones
 from bookings.models import Booking, Service
 from notifications.models import Notification
 from tests.conftest import local
@@ -22,16 +23,6 @@ pytestmark = [pytest.mark.queue, pytest.mark.django_db(transaction=True)]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EVENTS = Notification.Event.values
-# The keys the sandbox (development settings) accepts, given to production as real ones.
-SANDBOX_KEYS = {
-    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
-    "TWILIO_AUTH_TOKEN": "sandbox-twilio-auth-token",
-    "RAZORPAY_KEY_ID": "rzp_test_sandbox",
-    "RAZORPAY_KEY_SECRET": "sandbox-razorpay-key-secret",
-    "RAZORPAY_WEBHOOK_SECRET": "sandbox-razorpay-webhook-secret",
-    "POSTMARK_SERVER_TOKEN": "sandbox-postmark-server-token",
-    "ANYMAIL_WEBHOOK_SECRET": "sandbox:anymail-webhook-secret",
-}
 
 
 @dataclass

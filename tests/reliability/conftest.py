@@ -26,6 +26,7 @@ def figure(name: str, value, detail: str = "") -> None:
     broker = "redis" if os.environ.get("REDIS_URL") else "orm"
     line = {"name": name, "value": value, "detail": detail, "database": connection.vendor, "broker": broker}
     print(f"\nFIGURE {name}: {value} {detail} ({connection.vendor}, {broker} broker)")
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
     with FIGURES.open("a") as out:
         out.write(json.dumps({**line, "at": time.strftime("%Y-%m-%dT%H:%M:%S")}) + "\n")
 
