@@ -2,6 +2,7 @@
 refund a paid booking by cancelling it; the booking page shows its payments and refunds."""
 
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
 
 from bookings.admin import BookingAdmin
 
@@ -73,5 +74,21 @@ class RefundInline(admin.TabularInline):
         return False
 
 
-# The booking page shows its payments and refunds; bookings/ itself knows nothing of payments.
+STATUS_LABELS = dict(Payment.Status.choices)
+
+
+@admin.display(description="Payment")
+def payment_at_a_glance(booking) -> str:
+    return STATUS_LABELS.get(booking.payment_status, "-")
+
+
+# The booking page shows its payments and refunds, and the list the latest payment's status
+# (one subquery, however long the page); bookings/ itself knows nothing of payments.
 BookingAdmin.inlines = [*BookingAdmin.inlines, PaymentInline, RefundInline]
+BookingAdmin.list_display = [*BookingAdmin.list_display, payment_at_a_glance]
+BookingAdmin.list_annotations = {
+    **BookingAdmin.list_annotations,
+    "payment_status": Subquery(
+        Payment.objects.filter(booking=OuterRef("pk")).order_by("-created_at", "-id").values("status")[:1]
+    ),
+}

@@ -225,3 +225,17 @@ def test_a_manager_cancels_a_paid_booking_and_it_is_refunded(manager, paid_booki
         "whatsapp",
         "email",
     }
+
+
+def test_the_date_range_filter_and_the_payment_column(desk, bookings, paid_booking, tomorrow):
+    from datetime import timedelta
+
+    day = tomorrow.isoformat()
+    listing = desk.get(reverse(CHANGELIST), {"start_from": day, "start_to": day}).content.decode()
+    assert all(b.reference in listing for b in [*bookings, paid_booking])
+    assert "Captured" in listing  # the paid booking's payment, at a glance
+    later = (tomorrow + timedelta(days=1)).isoformat()
+    listing = desk.get(reverse(CHANGELIST), {"start_from": later}).content.decode()
+    assert not any(b.reference in listing for b in [*bookings, paid_booking])
+    for junk in ("not-a-date", "2026-02-30"):
+        assert desk.get(reverse(CHANGELIST), {"start_from": junk}).status_code == 200
