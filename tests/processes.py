@@ -96,3 +96,14 @@ def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {message}")
         time.sleep(interval)
+
+
+def drain_queue() -> list[dict]:
+    """Take every task off this run's broker (database or Redis) and return them, unsigned."""
+    from django_q.brokers import get_broker
+    from django_q.signing import SignedPackage
+
+    broker, tasks = get_broker(), []
+    while batch := broker.dequeue():
+        tasks += [SignedPackage.loads(payload) for _, payload in batch]
+    return tasks

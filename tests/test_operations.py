@@ -11,6 +11,7 @@ from bookings.services import booking_create
 from bookings_project.request_id import RedactSecretsFilter, RequestIdFilter
 from notifications.models import Notification
 from tests.conftest import local
+from tests.processes import drain_queue
 
 
 def test_healthz_answers_without_touching_anything(client):
@@ -63,23 +64,17 @@ def test_every_response_carries_a_request_id(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_request_id_reaches_the_queued_task(service, tomorrow, customer):
-    from django_q.brokers import get_broker
-    from django_q.signing import SignedPackage
-
     from bookings_project.request_id import bind, reset
 
-    broker = get_broker()
-    while broker.dequeue():  # whatever earlier tests left on a shared broker
-        pass
+    drain_queue()  # what earlier tests left on a shared broker
     token = bind("req-123")
     try:
         booking_create(service=service, start=local(tomorrow, 10), **customer)
     finally:
         reset(token)
-    tasks = []
-    while batch := broker.dequeue():
-        tasks += [SignedPackage.loads(payload) for _, payload in batch]
+    tasks = drain_queue()
     assert [(len(task["args"][0]), task["args"][1]) for task in tasks] == [(3, "req-123")]  # one batch, 3 rows
 
 
