@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.queue, pytest.mark.django_db(transaction=True)]
 KILLS = 3
 
 
-@pytest.mark.parametrize("qcluster", [{"Q_WORKERS": 1}], indirect=True)
+@pytest.mark.parametrize("qcluster", [{"Q_WORKERS": 1, "NOTIFICATIONS_SEND_THREADS": 1}], indirect=True)
 def test_killed_workers_lose_no_message(qcluster, sandbox, make_service, tomorrow, settings):
     # The sweeper runs here, in the test process, standing in for its schedule; rows
     # claimed by a killed worker are taken back after 2 s, lost tasks after 2 s.
