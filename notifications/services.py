@@ -105,7 +105,24 @@ def deliver_batch(ids: Iterable[int]) -> None:
     Every row is claimed, rendered and has its outcome recorded here, one after the other,
     exactly as one alone would be; only the provider calls run side by side, on threads
     that never touch the database, so a booking's messages take one provider latency.
+    Rows go NOTIFICATIONS_SEND_THREADS at a time (this worker's setting, whatever batch
+    the enqueuer made): no more are claimed than are being sent, so a worker killed
+    mid-send leaves at most that many sent-but-unrecorded rows, and no claimed row
+    waits behind others long enough for the sweeper to think its worker dead.
     """
+    ids = list(ids)
+    size = max(settings.NOTIFICATIONS_SEND_THREADS, 1)
+    unexpected = None
+    for start in range(0, len(ids), size):
+        try:
+            _deliver_together(ids[start : start + size])
+        except Exception as error:  # its rows stay "sending"; the rest still go out
+            unexpected = unexpected or error
+    if unexpected is not None:
+        raise unexpected
+
+
+def _deliver_together(ids: list[int]) -> None:
     claimed = [notification for notification in map(_claim, ids) if notification is not None]
     outcomes = _send_all([(notification, render(notification)) for notification in claimed])
     unexpected = None
