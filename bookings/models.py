@@ -129,8 +129,9 @@ class Closure(models.Model):
 class Slot(models.Model):
     """Places taken at one start of one service: the row that makes overselling impossible.
 
-    A booking takes a place with a conditional UPDATE (taken < capacity), which the
-    database applies atomically; releasing a place decrements it.
+    A booking takes a place with one conditional upsert (a new row with taken = 1, or
+    taken + 1 while taken < capacity), which the database applies atomically; releasing
+    a place decrements it.
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="slots")

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
@@ -70,11 +70,24 @@ def _clean_customer(*, name: str, phone: str, email: str, channels: Iterable[str
 
 
 def _take_place(service: Service, start: datetime) -> bool:
-    """Take one place at `start`; False when the slot is full. Atomic in the database:
-    the conditional UPDATE is applied under the row lock, so racing requests serialize."""
-    Slot.objects.bulk_create([Slot(service=service, start=start)], ignore_conflicts=True)
-    updated = Slot.objects.filter(service=service, start=start, taken__lt=service.capacity).update(taken=F("taken") + 1)
-    return updated == 1
+    """Take one place at `start`; False when the slot is full.
+
+    One statement, atomic in the database: a new start is inserted with its first place
+    taken; an existing one gains a place only while taken < capacity, under the row lock,
+    so racing requests serialize and never oversell. The ORM has no conditional upsert,
+    and two statements (insert if missing, then update) cost a round trip per booking.
+    """
+    connection = connections[router.db_for_write(Slot)]
+    quote = connection.ops.quote_name
+    table, service_id, start_column, taken = map(quote, (Slot._meta.db_table, "service_id", "start", "taken"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({service_id}, {start_column}, {taken}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({service_id}, {start_column}) DO UPDATE SET {taken} = {table}.{taken} + 1 "
+            f"WHERE {table}.{taken} < %s RETURNING 1",
+            [service.pk, connection.ops.adapt_datetimefield_value(start), service.capacity],
+        )
+        return cursor.fetchone() is not None
 
 
 def _release_place(booking: Booking) -> None:
