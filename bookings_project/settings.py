@@ -333,6 +333,10 @@ Q_CLUSTER = {
     "ack_failures": True,
     "catch_up": False,
     "poll": 0.2,
+    # No log of successful tasks: the outbox rows are the record of every message, and
+    # django-q's pruning of that log locks and reads all its rows after every task.
+    # Failures are still kept (the admin's queue health counts them).
+    "save_limit": -1,
     "label": "Task queue",
 }
 if REDIS_URL:
