@@ -2,8 +2,8 @@
 
 1. `notify` writes one row per channel in the caller's transaction and enqueues one
    task per row when (and only if) that transaction commits.
-2. `deliver` (run by the task) claims its row with a conditional UPDATE, so a task
-   delivered twice sends once, then sends and records the outcome.
+2. `deliver_batch` (run by the task) claims its rows, locked as they are read, so a
+   task delivered twice sends once, then sends and records each outcome.
 3. `sweep` puts back on the queue what lost its task or its worker, and what is due
    for a retry. Nothing depends on the broker keeping a task.
 """
@@ -102,9 +102,9 @@ def deliver(notification_id: int) -> None:
 def deliver_batch(ids: Iterable[int]) -> None:
     """Send each of these notifications that is still due; safe to run twice, or concurrently.
 
-    Every row is claimed, rendered and has its outcome recorded here, one after the other,
-    exactly as one alone would be; only the provider calls run side by side, on threads
-    that never touch the database, so a booking's messages take one provider latency.
+    The rows are claimed together, then rendered and their outcomes recorded here one
+    after the other; only the provider calls run side by side, on threads that never
+    touch the database, so a booking's messages take one provider latency.
     Rows go NOTIFICATIONS_SEND_THREADS at a time (this worker's setting, whatever batch
     the enqueuer made): no more are claimed than are being sent, so a worker killed
     mid-send leaves at most that many sent-but-unrecorded rows, and no claimed row
@@ -123,7 +123,7 @@ def deliver_batch(ids: Iterable[int]) -> None:
 
 
 def _deliver_together(ids: list[int]) -> None:
-    claimed = [notification for notification in map(_claim, ids) if notification is not None]
+    claimed = _claim(ids)
     outcomes = _send_all([(notification, render(notification)) for notification in claimed])
     unexpected = None
     for notification, outcome in zip(claimed, outcomes, strict=True):
@@ -137,19 +137,39 @@ def _deliver_together(ids: list[int]) -> None:
         raise unexpected
 
 
-def _claim(notification_id: int) -> Notification | None:
-    """The row, now ours to send (status sending), or None if it is not due."""
+def _claim(ids: list[int]) -> list[Notification]:
+    """The rows of `ids` that are due, now ours to send (status sending); the others are
+    sent, failed, waiting for their retry time, or being claimed by another worker.
+
+    One transaction for the lot: the rows are locked as they are read, and rows another
+    worker has locked are skipped, so no row is ever claimed twice (SQLite has no row
+    locks, but its IMMEDIATE transactions run one at a time).
+    """
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, status=Status.QUEUED, next_attempt_at__lte=now).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
-    )
-    if not claimed:
-        return None  # sent, failed, claimed by another worker, or waiting for its retry time
-    notification = Notification.objects.select_related("booking__service").get(pk=notification_id)
-    if notification.event == Event.REMINDER and not _reminder_still_wanted(notification.booking, now):
-        _finish(notification, Status.SKIPPED, last_error="The booking was cancelled or has started.")
-        return None
-    return notification
+    with transaction.atomic():
+        due = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("booking__service")
+            .filter(pk__in=ids, status=Status.QUEUED, next_attempt_at__lte=now)
+            .order_by("pk")
+        )
+        if not due:
+            return []
+        Notification.objects.filter(pk__in=[notification.pk for notification in due]).update(
+            status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+        )
+    claimed = []
+    for notification in due:
+        notification.status, notification.attempts, notification.claimed_at = (
+            Status.SENDING,
+            notification.attempts + 1,
+            now,
+        )
+        if notification.event == Event.REMINDER and not _reminder_still_wanted(notification.booking, now):
+            _finish(notification, Status.SKIPPED, last_error="The booking was cancelled or has started.")
+        else:
+            claimed.append(notification)
+    return claimed
 
 
 def _send(notification: Notification, message: Rendered) -> str | BaseException:
