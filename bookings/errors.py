@@ -1,17 +1,29 @@
 """Domain errors with stable codes. The API and the pages turn them into responses.
 
 Field errors (bad phone, start not on the grid, ...) are Django ValidationErrors
-with a dict of messages; these are the conflicts a valid request can still meet.
+with a dict of messages; these are what a valid request can still meet.
 """
 
 
-class BookingError(Exception):
-    code = "booking_error"
-    default_detail = "The booking could not be changed."
+class DomainError(Exception):
+    """The base of the bookings' and the payments' errors: a stable code, a sentence for
+    people, and the HTTP status the API answers with (bookings/api/errors.py)."""
+
+    code = "error"
+    status_code = 400
+    default_detail = "The request could not be carried out."
 
     def __init__(self, detail: str | None = None):
         self.detail = detail or self.default_detail
         super().__init__(self.detail)
+
+
+class BookingError(DomainError):
+    """A conflict with the booking's current state or its slot."""
+
+    code = "booking_error"
+    status_code = 409
+    default_detail = "The booking could not be changed."
 
 
 class SlotUnavailable(BookingError):

@@ -1,12 +1,12 @@
 """The payment endpoints of the REST API, routed under /api/bookings/ by the project's urls.
 
 Same conventions as bookings.api: one view per operation, input and output serializers,
-errors raised and rendered by bookings.api.errors.exception_handler. Payment errors
-become APIExceptions carrying their code and status here.
+errors (payment errors too, with their own codes and statuses) raised by the services
+and rendered by bookings.api.errors.exception_handler.
 """
 
 from django.conf import settings
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,17 +21,8 @@ from bookings.api.serializers import (
 from bookings.api.throttles import ScopedThrottle
 
 from . import schema
-from .errors import PaymentError
 from .serializers import RazorpayBookingOutputSerializer, VerifyPaymentInputSerializer
 from .services import checkout_start, checkout_verify
-
-
-class PaymentApiError(exceptions.APIException):
-    """A payments error as the API's JSON error: {"code", "detail", "fields"} with its status."""
-
-    def __init__(self, error: PaymentError):
-        super().__init__(detail=error.detail, code=error.code)
-        self.status_code = error.status_code
 
 
 class RazorpayBookingApi(APIView):
@@ -49,10 +40,7 @@ class RazorpayBookingApi(APIView):
     def create(self, request) -> Response:
         serializer = BookingCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            booking, payment = checkout_start(**booking_create_kwargs(serializer.validated_data), user=request.user)
-        except PaymentError as error:
-            raise PaymentApiError(error) from error
+        booking, payment = checkout_start(**booking_create_kwargs(serializer.validated_data), user=request.user)
         order = {
             "key_id": settings.RAZORPAY_KEY_ID,
             "order_id": payment.order_id,
@@ -71,12 +59,9 @@ class VerifyPaymentApi(APIView):
         serializer = VerifyPaymentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            booking = checkout_verify(
-                order_id=data["razorpay_order_id"],
-                payment_id=data["razorpay_payment_id"],
-                signature=data["razorpay_signature"],
-            )
-        except PaymentError as error:
-            raise PaymentApiError(error) from error
+        booking = checkout_verify(
+            order_id=data["razorpay_order_id"],
+            payment_id=data["razorpay_payment_id"],
+            signature=data["razorpay_signature"],
+        )
         return Response(BookingOutputSerializer(booking).data)

@@ -1,19 +1,17 @@
 """Payment errors with stable codes and the HTTP status the API answers them with.
 
-Services raise them; payments/api.py turns them into the API's JSON errors and the
+Services raise them; the API's exception handler turns them into JSON errors and the
 payment page into messages. Provider failures never reach a customer as the SDK's
 exceptions: the gateway turns them into ProviderError, the services into these.
 """
 
+from bookings.errors import DomainError
 
-class PaymentError(Exception):
+
+class PaymentError(DomainError):
     code = "payment_error"
     status_code = 400
     default_detail = "The payment could not be processed."
-
-    def __init__(self, detail: str | None = None):
-        self.detail = detail or self.default_detail
-        super().__init__(self.detail)
 
 
 class PaymentProviderUnavailable(PaymentError):

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from bookings.errors import BookingError
+from bookings.errors import DomainError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -63,8 +63,8 @@ def exception_handler(exc, context):
     view = context.get("view")
     if isinstance(exc, DjangoValidationError):
         return _service_validation_error(exc, getattr(view, "service_field_paths", {}))
-    if isinstance(exc, BookingError):
-        return _respond(status.HTTP_409_CONFLICT, error_body(exc.code, exc.detail))
+    if isinstance(exc, DomainError):
+        return _respond(exc.status_code, error_body(exc.code, exc.detail))
     if isinstance(exc, RequestDataTooBig):
         body = error_body("request_too_large", "The request body is too large.")
         return _respond(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, body)
