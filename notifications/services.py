@@ -11,20 +11,20 @@
 import contextvars
 import logging
 import os
-import random
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from bookings.models import Booking
+from bookings_project import outbox
 from bookings_project import request_id as request_ids
 
 from .channels import TransportError, channel_for
@@ -205,14 +205,6 @@ def _finish(notification: Notification, status: str, **fields) -> None:
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(status=status, **fields)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with full jitter between half and the whole delay."""
-    ceiling = min(
-        settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.NOTIFICATIONS_RETRY_MAX_SECONDS
-    )
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
-
-
 def _failed_attempt(notification: Notification, error: TransportError) -> None:
     message = str(error)[:1000]
     if error.permanent or notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
@@ -222,12 +214,12 @@ def _failed_attempt(notification: Notification, error: TransportError) -> None:
             fall_back_to_sms(notification)
         return
     log.info("notification %s attempt %s failed, will retry: %s", notification.pk, notification.attempts, message)
-    _finish(
-        notification,
-        Status.QUEUED,
-        last_error=message,
-        next_attempt_at=timezone.now() + retry_delay(notification.attempts),
+    delay = outbox.retry_delay(
+        notification.attempts,
+        base_seconds=settings.NOTIFICATIONS_RETRY_BASE_SECONDS,
+        max_seconds=settings.NOTIFICATIONS_RETRY_MAX_SECONDS,
     )
+    _finish(notification, Status.QUEUED, last_error=message, next_attempt_at=timezone.now() + delay)
 
 
 def fall_back_to_sms(notification: Notification) -> Notification | None:
@@ -254,29 +246,14 @@ def _reminder_still_wanted(booking: Booking, now) -> bool:
 
 
 def sweep(*, limit: int = 1000) -> int:
-    """Re-enqueue what would otherwise wait forever; the count enqueued. Run every minute.
-
-    - rows claimed so long ago that their worker must have died mid-send;
-    - rows due whose task was never enqueued, or was enqueued long ago and lost
-      (the Redis broker drops tasks of killed workers; a process can die between
-      commit and enqueue), and rows whose retry time has come.
-    """
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.NOTIFICATIONS_STALE_SENDING_SECONDS)
-    Notification.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
-        status=Status.QUEUED, next_attempt_at=now, last_error="The worker stopped while sending; trying again."
+    """Re-enqueue rows that lost their task or their worker, and retries now due."""
+    return outbox.sweep(
+        Notification.objects.all(),
+        stale_seconds=settings.NOTIFICATIONS_STALE_SENDING_SECONDS,
+        grace_seconds=settings.NOTIFICATIONS_ENQUEUE_GRACE_SECONDS,
+        enqueue=enqueue,
+        limit=limit,
     )
-    grace = now - timedelta(seconds=settings.NOTIFICATIONS_ENQUEUE_GRACE_SECONDS)
-    due = list(
-        Notification.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__lt=F("next_attempt_at")) | Q(enqueued_at__lt=grace))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if due:
-        Notification.objects.filter(pk__in=due).update(enqueued_at=now)
-        enqueue(due)
-    return len(due)
 
 
 RESENDABLE = {Status.FAILED, Status.UNDELIVERED, Status.BOUNCED, Status.SKIPPED}

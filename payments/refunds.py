@@ -11,17 +11,16 @@
 """
 
 import logging
-import random
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.tasks import async_task
 
 from bookings.models import Booking
+from bookings_project import outbox
 from notifications.services import notify
 
 from .gateway import ProviderError, gateway
@@ -142,14 +141,6 @@ def refund_failed(refund_id: int, message: str) -> None:
     )
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with jitter between half and the whole delay."""
-    ceiling = min(
-        settings.PAYMENTS_REFUND_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.PAYMENTS_REFUND_RETRY_MAX_SECONDS
-    )
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
-
-
 def _failed_attempt(refund: Refund, error: ProviderError) -> None:
     message = str(error)[:1000]
     if error.permanent or refund.attempts >= settings.PAYMENTS_REFUND_MAX_ATTEMPTS:
@@ -157,8 +148,13 @@ def _failed_attempt(refund: Refund, error: ProviderError) -> None:
         Refund.objects.filter(pk=refund.pk, status=Status.SENDING).update(status=Status.FAILED, last_error=message)
         return
     log.warning("refund %s attempt %s failed, will retry: %s", refund.pk, refund.attempts, message)
+    delay = outbox.retry_delay(
+        refund.attempts,
+        base_seconds=settings.PAYMENTS_REFUND_RETRY_BASE_SECONDS,
+        max_seconds=settings.PAYMENTS_REFUND_RETRY_MAX_SECONDS,
+    )
     Refund.objects.filter(pk=refund.pk, status=Status.SENDING).update(
-        status=Status.QUEUED, last_error=message, next_attempt_at=timezone.now() + retry_delay(refund.attempts)
+        status=Status.QUEUED, last_error=message, next_attempt_at=timezone.now() + delay
     )
 
 
@@ -213,25 +209,13 @@ def _our_refund(entity: dict) -> Refund | None:
 
 
 def sweep(*, limit: int = 500) -> int:
-    """Re-enqueue refunds that would otherwise wait forever; the count enqueued. Run every minute.
-
-    - refunds claimed so long ago that their worker must have died (maybe after the
-      provider took the refund: the retry carries the same idempotency key);
-    - refunds due whose task was lost or never enqueued, and retries whose time has come.
-    """
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.PAYMENTS_REFUND_STALE_SECONDS)
-    Refund.objects.filter(status=Status.SENDING, claimed_at__lt=stale).exclude(reason=Refund.Reason.PROVIDER).update(
-        status=Status.QUEUED, next_attempt_at=now, last_error="The worker stopped while sending; trying again."
+    """Re-enqueue refunds that lost their task or their worker (a refund the provider
+    may have taken already is retried with the same idempotency key), and retries now
+    due. Refunds the provider started itself are never ours to send."""
+    return outbox.sweep(
+        Refund.objects.exclude(reason=Refund.Reason.PROVIDER),
+        stale_seconds=settings.PAYMENTS_REFUND_STALE_SECONDS,
+        grace_seconds=settings.PAYMENTS_REFUND_ENQUEUE_GRACE_SECONDS,
+        enqueue=enqueue,
+        limit=limit,
     )
-    grace = now - timedelta(seconds=settings.PAYMENTS_REFUND_ENQUEUE_GRACE_SECONDS)
-    due = list(
-        Refund.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__lt=F("next_attempt_at")) | Q(enqueued_at__lt=grace))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if due:
-        Refund.objects.filter(pk__in=due).update(enqueued_at=now)
-        enqueue(due)
-    return len(due)
