@@ -1,7 +1,7 @@
 """OpenAPI documentation of the payment endpoints (drf-spectacular), kept out of the views."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 
 from bookings.api import schema
 from bookings.api.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -36,11 +36,7 @@ razorpay_booking = extend_schema(
         "and order)."
     ),
     request=BookingCreateInputSerializer,
-    parameters=[
-        OpenApiParameter(
-            IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, description="1-255 visible ASCII characters."
-        )
-    ],
+    parameters=[schema.IDEMPOTENCY_KEY],
     responses={
         201: RazorpayBookingOutputSerializer,
         **schema.errors(400, 401, 403, 409, 413, 415, 422, 429, s403=schema.CSRF_403),

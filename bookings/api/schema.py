@@ -94,6 +94,9 @@ def _booking_example(**changes) -> dict:
 
 
 BOOKING_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The booking's id.")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, description="1-255 visible ASCII characters."
+)
 BOOKING_TOKEN = OpenApiParameter(
     BOOKING_TOKEN_HEADER,
     str,
@@ -173,11 +176,7 @@ booking_create = extend_schema(
         "still running 409 `idempotency_key_in_progress`. Failed requests store nothing. Keys last 24 hours."
     ),
     request=BookingCreateInputSerializer,
-    parameters=[
-        OpenApiParameter(
-            IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, description="1-255 visible ASCII characters."
-        )
-    ],
+    parameters=[IDEMPOTENCY_KEY],
     responses={
         201: BookingCreatedOutputSerializer,
         **errors(
