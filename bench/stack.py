@@ -65,6 +65,7 @@ def production_env(ports: Ports, database_url: str, *, redis_url: str = "", q_wo
             # answer 429 to all but 30 bookings a minute.
             "BOOKING_CREATE_RATE": "1000000/s",
             "Q_WORKERS": str(q_workers),
+            "CONN_MAX_AGE": "3600",  # sessions last the whole run, for the CPU meter (see gunicorn())
         }
     )
     if redis_url:
@@ -146,7 +147,9 @@ class Process:
 
 def gunicorn(ports: Ports, env: dict, workers: int, name: str = "gunicorn") -> Process:
     command = [PYTHON, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{ports.web}"]
-    command += ["--workers", str(workers), "--access-logfile", "-", "bookings_project.wsgi"]
+    # No recycling while measuring: a recycled worker's CPU (and its database session's)
+    # would drop out of the CPU meter, which samples the processes alive at both ends.
+    command += ["--workers", str(workers), "--max-requests", "0", "--access-logfile", "-", "bookings_project.wsgi"]
     process = Process(name, command, env).start()
     process.wait_for_url(f"{ports.site}/healthz")
     for _ in range(workers * 4):  # every worker imports the site before the first measurement
