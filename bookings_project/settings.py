@@ -5,6 +5,7 @@ and the provider sandbox. With DEBUG off every secret must come from the
 environment; a missing one stops the process at start.
 """
 
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,13 +19,18 @@ environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# `makemigrations` (the migrations check) compares the models with the migration files
+# and uses no secret: it runs in a bare checkout, with no configuration at all.
+MIGRATIONS_ONLY = sys.argv[1:2] == ["makemigrations"]
+
 
 def secret(name: str, dev_default: str) -> str:
-    """A secret from the environment; a development default only when DEBUG is on."""
+    """A secret from the environment; a development default only when DEBUG is on
+    (or for makemigrations, which never reads it)."""
     value = env.str(name, default="")
     if value:
         return value
-    if DEBUG:
+    if DEBUG or MIGRATIONS_ONLY:
         return dev_default
     raise ImproperlyConfigured(f"{name} must be set in the environment when DEBUG is off.")
 

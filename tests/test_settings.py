@@ -54,6 +54,20 @@ def test_production_refuses_to_start_without_a_secret(missing):
     assert f"{missing} must be set in the environment when DEBUG is off." in result.stderr
 
 
+def test_the_migrations_check_needs_no_configuration():
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS and k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_production_refuses_the_sandbox():
     result = start_django(DEBUG="false", SANDBOX_ENABLED="true", **SECRETS)
     assert result.returncode != 0
