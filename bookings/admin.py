@@ -59,16 +59,23 @@ class ClosureAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
-class BookingEventInline(admin.TabularInline):
-    model = BookingEvent
+class ReadOnlyInline(admin.TabularInline):
+    """A record shown on the booking page (its history, payments, messages), never edited there."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "source", "actor", "note"]
-    readonly_fields = fields
-    verbose_name_plural = "History"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class BookingEventInline(ReadOnlyInline):
+    model = BookingEvent
+    fields = ["created_at", "from_status", "to_status", "source", "actor", "note"]
+    verbose_name_plural = "History"
 
 
 class DayFilter(admin.SimpleListFilter):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from bookings.admin import BookingAdmin
+from bookings.admin import BookingAdmin, ReadOnlyInline
 
 from .models import Notification
 from .services import RESENDABLE, resend
@@ -51,16 +51,10 @@ class NotificationAdmin(admin.ModelAdmin):
             self.message_user(request, f"{skipped} message(s) were not failed and were left alone.", messages.WARNING)
 
 
-class NotificationInline(admin.TabularInline):
+class NotificationInline(ReadOnlyInline):
     model = Notification
-    extra = 0
-    can_delete = False
     fields = ["event", "channel", "recipient", "status", "attempts", "last_error", "sent_at", "delivered_at", "again"]
-    readonly_fields = fields
     ordering = ["queued_at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="")
     def again(self, notification):

@@ -1,7 +1,7 @@
 """The outbox: writing notification rows, handing them to the queue, sending, retrying.
 
 1. `notify` writes one row per channel in the caller's transaction and enqueues one
-   task per row when (and only if) that transaction commits.
+   task for them, in that transaction (database broker) or once it commits (Redis).
 2. `deliver_batch` (run by the task) claims its rows, locked as they are read, so a
    task delivered twice sends once, then sends and records each outcome.
 3. `sweep` puts back on the queue what lost its task or its worker, and what is due
@@ -160,11 +160,8 @@ def _claim(ids: list[int]) -> list[Notification]:
         )
     claimed = []
     for notification in due:
-        notification.status, notification.attempts, notification.claimed_at = (
-            Status.SENDING,
-            notification.attempts + 1,
-            now,
-        )
+        notification.status, notification.claimed_at = Status.SENDING, now
+        notification.attempts += 1
         if notification.event == Event.REMINDER and not _reminder_still_wanted(notification.booking, now):
             _finish(notification, Status.SKIPPED, last_error="The booking was cancelled or has started.")
         else:

@@ -4,7 +4,7 @@ refund a paid booking by cancelling it; the booking page shows its payments and 
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
-from bookings.admin import BookingAdmin
+from bookings.admin import BookingAdmin, ReadOnlyInline
 
 from .models import Payment, Refund, WebhookEvent
 
@@ -50,28 +50,16 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyInline):
     model = Payment
-    extra = 0
-    can_delete = False
     fields = ["order_id", "payment_id", "status", "amount", "amount_refunded", "captured_at", "last_error"]
-    readonly_fields = fields
     ordering = ["created_at", "id"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyInline):
     model = Refund
-    extra = 0
-    can_delete = False
     fields = ["amount", "reason", "status", "attempts", "provider_refund_id", "last_error", "created_at"]
-    readonly_fields = fields
     ordering = ["created_at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 STATUS_LABELS = dict(Payment.Status.choices)
