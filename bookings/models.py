@@ -126,6 +126,19 @@ class Closure(models.Model):
             raise ValidationError({"ends_on": "The last closed day cannot be before the first."})
 
 
+class CatalogVersion(models.Model):
+    """One row whose stamp database triggers draw anew on every write to services, opening
+    hours and closures, whatever makes it (admin, bulk update, raw SQL, another process):
+    processes that keep a copy of those tables (bookings/catalog.py) know when it is stale.
+    A random stamp, not a counter: a value that was ever rolled back or flushed away is
+    never drawn again, so no copy can match it."""
+
+    stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"catalog version {self.stamp}"
+
+
 class Slot(models.Model):
     """Places taken at one start of one service: the row that makes overselling impossible.
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from . import catalog
 from .models import Booking, Closure, Service, Slot
 from .states import CANCELLABLE
 
@@ -46,6 +47,11 @@ def opening_intervals(service: Service, day: date) -> list[tuple[datetime, datet
 
 
 def is_closed(service: Service, day: date) -> bool:
+    """Uses the closures the catalog keeps with a service when it has them."""
+    known = getattr(service, "known_closures", None)
+    closed = known.closed_on(day) if known is not None else None
+    if closed is not None:
+        return closed
     return Closure.objects.filter(
         Q(service__isnull=True) | Q(service=service), starts_on__lte=day, ends_on__gte=day
     ).exists()
@@ -152,8 +158,9 @@ def service_list():
 
 
 def service_get(*, slug: str, include_inactive: bool = False) -> Service | None:
-    services = Service.objects.all() if include_inactive else Service.objects.filter(is_active=True)
-    return services.prefetch_related("opening_hours").filter(slug=slug).first()
+    """From the catalog this process keeps: shared, read-only."""
+    service = catalog.service(slug)
+    return service if service is not None and (include_inactive or service.is_active) else None
 
 
 def day_free_slots(service: Service, day: date, *, now: datetime | None = None) -> list[FreeSlot]:
