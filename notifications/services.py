@@ -124,7 +124,14 @@ def deliver_batch(ids: Iterable[int]) -> None:
 
 def _deliver_together(ids: list[int]) -> None:
     claimed = _claim(ids)
-    outcomes = _send_all([(notification, render(notification)) for notification in claimed])
+    texts: dict[tuple, Rendered] = {}  # a booking's channels say the same thing: rendered once
+    jobs = []
+    for notification in claimed:
+        key = (notification.booking_id, notification.event, notification.occasion)
+        if key not in texts:
+            texts[key] = render(notification)
+        jobs.append((notification, texts[key]))
+    outcomes = _send_all(jobs)
     unexpected = None
     for notification, outcome in zip(claimed, outcomes, strict=True):
         if isinstance(outcome, TransportError):

@@ -5,11 +5,11 @@ TWILIO_API_BASE instead: the provider sandbox in development, api.twilio.com its
 in production (where the rewrite changes nothing).
 """
 
-import threading
-
 from django.conf import settings
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+
+from bookings_project.provider_http import per_thread, settle_environment
 
 TWILIO_API = "https://api.twilio.com"
 
@@ -27,21 +27,19 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-_clients = threading.local()
-
-
 def twilio_client() -> Client:
-    """One client per thread and configuration, kept: its HTTP session keeps connections
-    open instead of a new client, session and TCP connection per message."""
+    """This thread's client (bookings_project/provider_http.py)."""
     config = (
         settings.TWILIO_API_BASE,
         settings.TWILIO_TIMEOUT,
         settings.TWILIO_ACCOUNT_SID,
         settings.TWILIO_AUTH_TOKEN,
     )
-    if getattr(_clients, "config", None) != config:
-        # The SDK waits forever by default; a worker must not.
-        http_client = BaseUrlHttpClient(settings.TWILIO_API_BASE, timeout=settings.TWILIO_TIMEOUT)
-        _clients.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
-        _clients.config = config
-    return _clients.client
+    return per_thread("twilio", config, _new_client)
+
+
+def _new_client() -> Client:
+    # The SDK waits forever by default; a worker must not.
+    http_client = BaseUrlHttpClient(settings.TWILIO_API_BASE, timeout=settings.TWILIO_TIMEOUT)
+    settle_environment(http_client.session, settings.TWILIO_API_BASE)
+    return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)

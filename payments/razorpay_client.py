@@ -9,6 +9,8 @@ import razorpay
 import requests
 from django.conf import settings
 
+from bookings_project.provider_http import per_thread, settle_environment
+
 
 class TimeoutSession(requests.Session):
     def __init__(self, timeout: float):
@@ -21,9 +23,21 @@ class TimeoutSession(requests.Session):
 
 
 def razorpay_client() -> razorpay.Client:
+    """This thread's client (bookings_project/provider_http.py): one session, and one
+    connection to the provider, for all its calls."""
+    config = (
+        settings.RAZORPAY_API_BASE,
+        settings.RAZORPAY_TIMEOUT,
+        settings.RAZORPAY_KEY_ID,
+        settings.RAZORPAY_KEY_SECRET,
+    )
+    return per_thread("razorpay", config, _new_client)
+
+
+def _new_client() -> razorpay.Client:
     base_url = settings.RAZORPAY_API_BASE.rstrip("/").removesuffix("/v1")  # the SDK's paths start with /v1
     return razorpay.Client(
-        session=TimeoutSession(settings.RAZORPAY_TIMEOUT),
+        session=settle_environment(TimeoutSession(settings.RAZORPAY_TIMEOUT), base_url),
         auth=(settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET),
         base_url=base_url,
     )

@@ -2,15 +2,34 @@
 
 from anymail.exceptions import AnymailError, AnymailRequestsAPIError
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from bookings_project.provider_http import per_thread, settle_environment
 
 from ..rendering import Rendered
 from . import Channel, TransportError
 
 
+def _connection():
+    """This thread's open mail connection (bookings_project/provider_http.py): anymail's
+    requests session, and its connection to the provider, last beyond one message."""
+    return per_thread("email", (settings.EMAIL_BACKEND, repr(getattr(settings, "ANYMAIL", None))), _open)
+
+
+def _open():
+    connection = get_connection()
+    connection.open()
+    session = getattr(connection, "session", None)  # anymail's requests-based backends
+    if session is not None:
+        settle_environment(session, getattr(connection, "api_url", ""))
+    return connection
+
+
 class EmailChannel(Channel):
     def send(self, recipient: str, message: Rendered) -> str:
-        email = EmailMultiAlternatives(message.subject, message.text, settings.DEFAULT_FROM_EMAIL, [recipient])
+        email = EmailMultiAlternatives(
+            message.subject, message.text, settings.DEFAULT_FROM_EMAIL, [recipient], connection=_connection()
+        )
         email.attach_alternative(message.html, "text/html")
         try:
             email.send()
