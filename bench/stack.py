@@ -136,13 +136,20 @@ class Process:
             return []
 
     def stop(self) -> None:
+        """SIGTERM to the main process only (it stops its own children; django-q2's cluster
+        hangs when they get the signal too), then SIGKILL to whatever is left of the group."""
         if self.popen and self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
+            self.popen.terminate()
             try:
                 self.popen.wait(timeout=20)
             except subprocess.TimeoutExpired:
+                pass
+        if self.popen:
+            try:
                 os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait()
+            except ProcessLookupError:
+                pass
+            self.popen.wait()
 
 
 def gunicorn(ports: Ports, env: dict, workers: int, name: str = "gunicorn") -> Process:

@@ -67,16 +67,22 @@ class Process:
 
     def kill(self) -> None:
         """SIGKILL the cluster and every worker: nothing gets to clean up."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:  # nothing of the group is left
+            pass
         self.process.wait()
 
     def stop(self) -> None:
+        """SIGTERM to the main process only, as systemd's KillMode=mixed does: it stops its
+        children itself (django-q2's cluster hangs when they get the signal too)."""
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.terminate()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+            self.kill()  # whatever it left behind
 
 
 class QCluster(Process):
