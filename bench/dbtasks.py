@@ -76,6 +76,7 @@ def _crowd(service: Service, day) -> None:
         taken[start] = taken.get(start, 0) + 1
         bookings.append(
             Booking(
+                reference=f"BK-0{n:05d}",  # unique, unlike 10,000 random ones (0 is never drawn)
                 service=service,
                 start=start,
                 end=start + service.duration,
@@ -113,6 +114,7 @@ def backlog(args) -> dict:
     with transaction.atomic():
         bookings = Booking.objects.bulk_create(
             Booking(
+                reference=f"BK-0{n:05d}",  # unique, unlike 10,000 random ones (0 is never drawn)
                 service=service,
                 start=start,
                 end=start + service.duration,
