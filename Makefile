@@ -6,9 +6,12 @@ PY := $(BIN)/python
 PORT ?= 8000
 # PostgreSQL for the second test run (pytest-django creates and drops test_bookings).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookings
-# Redis for the third: the whole suite again on the production-like stack (PostgreSQL,
-# django-q2 on Redis, Redis cache), including the gunicorn end-to-end test.
+# Redis for the third: on the production-like stack (PostgreSQL, django-q2 on Redis,
+# Redis cache), again every test that enqueues, runs the worker or counts in the cache
+# (the rest cannot tell the broker apart), including the gunicorn end-to-end test.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+REDIS_TESTS ?= tests/notifications tests/payments tests/pages tests/reliability tests/sandbox \
+	tests/test_production_stack.py tests/test_operations.py tests/api/test_throttling.py tests/api/test_booking_create.py
 
 .PHONY: install browser run test test-sqlite test-postgres test-redis soak lint format migrations-check prod-check clean bench bench-smoke
 
@@ -62,8 +65,8 @@ test-postgres: install
 
 test-redis: install
 	@if $(PY) -c "import redis; redis.Redis.from_url('$(TEST_REDIS_URL)', socket_connect_timeout=3).ping()" 2>/dev/null; then \
-		echo "=== tests on PostgreSQL with Redis (broker and cache) ==="; \
-		DATABASE_URL=$(TEST_POSTGRES_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest; \
+		echo "=== the queue's and the cache's tests on PostgreSQL with Redis (broker and cache) ==="; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(REDIS_TESTS); \
 	else \
 		echo ""; \
 		echo "!!  Redis is not reachable at $(TEST_REDIS_URL): the Redis broker tests did NOT run."; \
