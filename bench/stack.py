@@ -2,6 +2,7 @@
 environment, and the CPU they spend. Each process runs in its own process group so
 that stopping it stops its workers too; every one started here is stopped here."""
 
+import contextlib
 import json
 import os
 import signal
@@ -140,15 +141,11 @@ class Process:
         hangs when they get the signal too), then SIGKILL to whatever is left of the group."""
         if self.popen and self.popen.poll() is None:
             self.popen.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
         if self.popen:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.popen.wait()
 
 

@@ -1,6 +1,7 @@
 """Real processes for tests that claim "the worker did it": a django-q2 cluster on the
 test database, talking to the sandbox of the live server."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -67,10 +68,8 @@ class Process:
 
     def kill(self) -> None:
         """SIGKILL the cluster and every worker: nothing gets to clean up."""
-        try:
+        with contextlib.suppress(ProcessLookupError):  # nothing of the group is left
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:  # nothing of the group is left
-            pass
         self.process.wait()
 
     def stop(self) -> None:
@@ -78,10 +77,8 @@ class Process:
         children itself (django-q2's cluster hangs when they get the signal too)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
             self.kill()  # whatever it left behind
 
 
