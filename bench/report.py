@@ -32,6 +32,10 @@ def _blocking(runs: list[dict]) -> dict[int, dict]:
     return {run["clients"]: run for run in runs if "BLOCKING" in run["label"]}
 
 
+def _loop(machine: dict) -> str:
+    return " / ".join(str(seconds) for seconds in machine.get("loop_seconds", [])) or "?"
+
+
 def markdown(results: dict, chart: str) -> str:
     runs, floor, blocking = results["runs"], _floor(results["runs"]), _blocking(results["runs"])
     o, m = results["options"], results.get("machine", {})
@@ -39,7 +43,9 @@ def markdown(results: dict, chart: str) -> str:
         f"Run {results.get('finished', '')}, {results.get('seconds', '?')} s in all. Machine: {m.get('cpu', '?')}, "
         f"{m.get('cores', '?')} cores, {m.get('ram_gb', '?')} GB, PostgreSQL {m.get('postgres', '?')}, "
         f"Python {m.get('python', '?')}. gunicorn {o['workers']} sync workers, qcluster {o['q_workers']} workers, "
-        f"{o['duration']} s per run; load generator, sandbox, web, worker and database share the cores.",
+        f"{o['duration']} s per run; load generator, sandbox, web, worker and database share the cores. "
+        f"Speed of the machine: a 5,000,000-step Python loop took {_loop(m)} s of CPU at the start and the end "
+        "of the run (compare runs by it: VMs differ by several times).",
         "",
         "| scenario | clients | p50 ms | p95 ms | p99 ms | req/s | errors | CPU ms/req web+db | +worker "
         "| p95 / floor p95 | blocking p50 / p50 |",

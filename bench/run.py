@@ -210,6 +210,16 @@ def read_locust(path: Path) -> dict:
     }
 
 
+def loop_seconds() -> float:
+    """Seconds a fixed pure-Python loop takes: how fast this machine is now. VMs differ
+    by several times between sessions and drift within one, so runs are compared by it."""
+    began = time.process_time()
+    total = 0
+    for step in range(5_000_000):
+        total += step
+    return round(time.process_time() - began, 2)
+
+
 def machine() -> dict:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
@@ -254,6 +264,7 @@ def main(argv=None) -> int:
     for stale in [*VAR.glob("locust-*"), *VAR.glob("created-*"), VAR / "locust.log"]:
         stale.unlink(missing_ok=True)
     began = time.monotonic()
+    speed_before = loop_seconds()
     bench = Bench(options)
     with ExitStack() as processes:
         progress = Progress(total=steps(options))
@@ -262,7 +273,7 @@ def main(argv=None) -> int:
             scenarios(bench, processes, progress)
         finally:
             progress.label = "stopping every process"
-    bench.results["machine"] = machine()
+    bench.results["machine"] = {**machine(), "loop_seconds": [speed_before, loop_seconds()]}
     bench.results["seconds"] = round(time.monotonic() - began)
     bench.results["finished"] = datetime.now().isoformat(timespec="seconds")
     table = report.write(bench.results, Path(options.out), smoke=options.smoke)
