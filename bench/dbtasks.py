@@ -114,7 +114,7 @@ def backlog(args) -> dict:
     with transaction.atomic():
         bookings = Booking.objects.bulk_create(
             Booking(
-                reference=f"BK-0{n:05d}",  # unique, unlike 10,000 random ones (0 is never drawn)
+                reference=f"BK-0{run:02d}{n:04d}",  # unique, unlike random ones (0 is never drawn)
                 service=service,
                 start=start,
                 end=start + service.duration,
