@@ -1,3 +1,5 @@
+import sys
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import receivers, views  # noqa: F401  (connect the signal receivers)
+
+        if sys.argv[1:2] == ["qcluster"]:  # the cluster's main process, before it forks its workers
+            from .warmup import load_for_workers
+
+            load_for_workers()
