@@ -10,8 +10,10 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookings
 # Redis cache), again every test that enqueues, runs the worker or counts in the cache
 # (the rest cannot tell the broker apart), including the gunicorn end-to-end test.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-REDIS_TESTS ?= tests/notifications tests/payments tests/pages tests/reliability tests/sandbox \
-	tests/test_production_stack.py tests/test_operations.py tests/api/test_throttling.py tests/api/test_booking_create.py
+REDIS_TESTS ?= tests/notifications tests/payments tests/pages/test_browser_paid.py tests/test_production_stack.py \
+	tests/reliability/test_broker_down.py tests/reliability/test_lost_messages.py tests/reliability/test_database_down.py \
+	tests/reliability/test_oversell.py tests/reliability/test_production_settings.py tests/reliability/test_rate_limits.py \
+	tests/test_operations.py tests/api/test_throttling.py tests/api/test_booking_create.py
 
 .PHONY: install browser run test test-sqlite test-postgres test-redis soak lint format migrations-check prod-check clean bench bench-smoke
 
