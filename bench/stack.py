@@ -143,7 +143,7 @@ class Process:
             self.popen.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=20)
-        if self.popen:
+            # Only here: once stopped and reaped, its group id may belong to another process.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()

@@ -75,8 +75,7 @@ def _stamp(connection) -> int | None:
 def _load(stamp: int | None) -> Catalog:
     services = {service.slug: service for service in Service.objects.prefetch_related("opening_hours")}
     since = timezone.now().date() - timedelta(days=1)  # on or before today in any time zone
-    closures = Closure.objects.filter(ends_on__gte=since).values_list("service_id", "starts_on", "ends_on")
-    closures = list(closures)
+    closures = list(Closure.objects.filter(ends_on__gte=since).values_list("service_id", "starts_on", "ends_on"))
     for service in services.values():
         spans = tuple((starts_on, ends_on) for owner, starts_on, ends_on in closures if owner in (None, service.pk))
         service.known_closures = KnownClosures(since, spans)
