@@ -1,10 +1,14 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from bookings.models import OpeningHours, Service
 from bookings.selectors import business_tz
+from sandbox.servers import LiveServer
+
+LiveServerThread.server_class = LiveServer  # serves the sandbox without Nagle's delay
 
 
 def local(day: date, hour: int, minute: int = 0) -> datetime:

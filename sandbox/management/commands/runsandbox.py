@@ -1,11 +1,12 @@
 """Serves the provider sandbox alone, threaded, so that its latency never occupies the site's workers."""
 
 import contextlib
-import socketserver
 
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand
-from django.core.servers.basehttp import WSGIServer, run
+from django.core.servers.basehttp import run
+
+from sandbox.servers import SandboxServer
 
 
 class SandboxHandler(WSGIHandler):
@@ -14,11 +15,6 @@ class SandboxHandler(WSGIHandler):
     def get_response(self, request):
         request.urlconf = "sandbox.standalone_urls"
         return super().get_response(request)
-
-
-class ThreadedServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True  # a request sleeping on injected latency never holds up Ctrl-C
-    request_queue_size = 128  # a benchmark opens many connections at once
 
 
 class Command(BaseCommand):
@@ -38,4 +34,4 @@ class Command(BaseCommand):
             "RAZORPAY_CHECKOUT_JS follow it unless set themselves)."
         )
         with contextlib.suppress(KeyboardInterrupt):
-            run(host, port, SandboxHandler(), server_cls=ThreadedServer)  # threaded by ThreadedServer itself
+            run(host, port, SandboxHandler(), server_cls=SandboxServer)  # threaded by SandboxServer itself
