@@ -349,6 +349,10 @@ Q_CLUSTER = {
     # django-q's pruning of that log locks and reads all its rows after every task.
     # Failures are still kept (the admin's queue health counts them).
     "save_limit": -1,
+    # The database broker's pusher takes up to 10 waiting tasks per round instead of one:
+    # a quarter less of its CPU per task (measured draining a backlog). They are locked
+    # for `retry` seconds like a single one, and the outbox's sweeper covers them.
+    "bulk": 10,
     "label": "Task queue",
 }
 if REDIS_URL:

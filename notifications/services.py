@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
@@ -102,9 +102,9 @@ def deliver(notification_id: int) -> None:
 def deliver_batch(ids: Iterable[int]) -> None:
     """Send each of these notifications that is still due; safe to run twice, or concurrently.
 
-    The rows are claimed together, then rendered and their outcomes recorded here one
-    after the other; only the provider calls run side by side, on threads that never
-    touch the database, so a booking's messages take one provider latency.
+    The rows are claimed together and rendered here, their outcomes recorded here (the
+    sent ones in one statement); only the provider calls run side by side, on threads
+    that never touch the database, so a booking's messages take one provider latency.
     Rows go NOTIFICATIONS_SEND_THREADS at a time (this worker's setting, whatever batch
     the enqueuer made): no more are claimed than are being sent, so a worker killed
     mid-send leaves at most that many sent-but-unrecorded rows, and no claimed row
@@ -133,13 +133,15 @@ def _deliver_together(ids: list[int]) -> None:
         jobs.append((notification, texts[key]))
     outcomes = _send_all(jobs)
     unexpected = None
+    sent = {}
     for notification, outcome in zip(claimed, outcomes, strict=True):
         if isinstance(outcome, TransportError):
             _failed_attempt(notification, outcome)
         elif isinstance(outcome, BaseException):
             unexpected = unexpected or outcome  # its row stays "sending": the sweeper retries it
         else:
-            _finish(notification, Status.SENT, provider_message_id=outcome, sent_at=timezone.now(), last_error="")
+            sent[notification.pk] = outcome
+    _record_sent(sent)
     if unexpected is not None:
         raise unexpected
 
@@ -203,6 +205,19 @@ def _senders() -> ThreadPoolExecutor:
         threads = settings.NOTIFICATIONS_SEND_THREADS
         _pool = (os.getpid(), ThreadPoolExecutor(max_workers=threads, thread_name_prefix="notification-send"))
     return _pool[1]
+
+
+def _record_sent(provider_ids: dict[int, str]) -> None:
+    """Mark these rows sent, with their provider message ids: one statement for the lot."""
+    if not provider_ids:
+        return
+    if len(provider_ids) == 1:
+        provider_message_id = Value(next(iter(provider_ids.values())))
+    else:
+        provider_message_id = Case(*(When(pk=pk, then=Value(sid)) for pk, sid in provider_ids.items()))
+    Notification.objects.filter(pk__in=provider_ids, status=Status.SENDING).update(
+        status=Status.SENT, provider_message_id=provider_message_id, sent_at=timezone.now(), last_error=""
+    )
 
 
 def _finish(notification: Notification, status: str, **fields) -> None:

@@ -54,6 +54,9 @@ def test_a_bookings_messages_arrive_once_per_channel_after_it_returns(qcluster, 
     assert by_channel["email"]["to"] == "customer1@example.com"
     assert booking.reference in by_channel["email"]["subject"]
     assert "<a href=" in by_channel["email"]["html"]
+    # Each row keeps the provider's id of its own message (the receipts find it by that).
+    kept = dict(booking.notifications.values_list("channel", "provider_message_id"))
+    assert kept == {channel: message["sid"] for channel, message in by_channel.items()}
     # Twilio's status callbacks reach us and move the rows on.
     wait_for(
         lambda: (
