@@ -147,11 +147,6 @@ def backlog(args) -> dict:
     return {"started": started, "enqueued_in": time.time() - started, "messages": len(rows)}
 
 
-def outbox_state(_args) -> dict:
-    counts = dict(Notification.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return {"counts": counts}
-
-
 def _sandbox_messages(path: str) -> dict[str, tuple[datetime, str]]:
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT sid, created_at, status FROM sandbox_message").fetchall()
@@ -265,7 +260,6 @@ COMMANDS = {
     "seed": seed,
     "pending": pending,
     "backlog": backlog,
-    "outbox_state": outbox_state,
     "timings": timings,
     "drain_rate": drain_rate,
     "delivered": delivered,
