@@ -131,14 +131,17 @@ class Bench:
         if blocking:
             extra.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_BLOCKING_NOTIFICATIONS": "true"})
         env = self.env(**extra)
-        suffix = "redis" if redis_url else ("blocking" if blocking else "orm")
-        self.web = stack.gunicorn(self.ports, env, self.o.workers, name=f"gunicorn-{suffix}")
+        self.suffix = "redis" if redis_url else ("blocking" if blocking else "orm")
+        self.web = stack.gunicorn(self.ports, env, self.o.workers, name=f"gunicorn-{self.suffix}")
         stack_exit.callback(self.web.stop)
-        self.worker = stack.qcluster(self.env(**({"REDIS_URL": redis_url} if redis_url else {})), f"qcluster-{suffix}")
-        stack_exit.callback(self.worker.stop)
         self.broker_env = self.env(**({"REDIS_URL": redis_url} if redis_url else {}))
+        self.start_worker(stack_exit)
         pg = stack.postgres_backends(self.admin_url, self.o.database)
-        self.meter = stack.CpuMeter({"web": self.web.pids, "worker": self.worker.pids, "db": pg})
+        self.meter = stack.CpuMeter({"web": lambda: self.web.pids(), "worker": lambda: self.worker.pids(), "db": pg})
+
+    def start_worker(self, stack_exit: ExitStack) -> None:
+        self.worker = stack.qcluster(self.broker_env, f"qcluster-{self.suffix}")
+        stack_exit.callback(self.worker.stop)
 
     # --- load ------------------------------------------------------------------------
 
@@ -288,7 +291,7 @@ def steps(o) -> int:
     per = len(o.clients)
     if o.smoke:
         return 9 + 4 * per
-    return 5 + 9 * per + 2 + 18
+    return 5 + 10 * per + 2 + 18
 
 
 def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
@@ -314,6 +317,14 @@ def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
             run = bench.locust(scenario, users, label=f"{scenario}")
             booking_runs.setdefault(scenario, []).append(run["run"])
     if not o.smoke:
+        # The same bookings while the queue worker is stopped (their messages wait in the
+        # outbox): what the web and the database alone do, without the worker sending
+        # the backlog of the runs before on the same cores.
+        bench.worker.stop()
+        for users in o.clients:
+            progress.step(f"booking, queue worker stopped, {users} clients")
+            bench.locust("booking", users, label="booking, queue worker stopped")
+        bench.start_worker(processes)
         orders = []
         for users in o.clients:
             progress.step(f"razorpay-booking, {users} clients")

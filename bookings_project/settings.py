@@ -336,9 +336,15 @@ CSP_REPLACE_BY_PATH = {
 # notification outbox), so django-q2 must never re-run a task by itself:
 # max_attempts=1 and retry above timeout.
 REDIS_URL = env.str("REDIS_URL", default="")
+Q_WORKERS = env.int("Q_WORKERS", default=2)
 Q_CLUSTER = {
     "name": "bookings",
-    "workers": env.int("Q_WORKERS", default=2),
+    "workers": Q_WORKERS,
+    # Tasks taken off the broker ahead of the workers (django-q2's default: workers²). A
+    # stopping cluster finishes every one of them first: with 28 workers and providers at
+    # 2-3 s that outlasted any stop timeout, and the SIGKILL that ended it cut the sends in
+    # flight (84 messages sent twice in one bench run). Now one waiting task per worker.
+    "queue_limit": Q_WORKERS,
     "timeout": 60,
     "retry": 90,
     "max_attempts": 1,
@@ -349,10 +355,6 @@ Q_CLUSTER = {
     # django-q's pruning of that log locks and reads all its rows after every task.
     # Failures are still kept (the admin's queue health counts them).
     "save_limit": -1,
-    # The database broker's pusher takes up to 10 waiting tasks per round instead of one:
-    # a quarter less of its CPU per task (measured draining a backlog). They are locked
-    # for `retry` seconds like a single one, and the outbox's sweeper covers them.
-    "bulk": 10,
     "label": "Task queue",
 }
 if REDIS_URL:

@@ -1,5 +1,6 @@
 """SIGKILL the worker in the middle of a batch: every message still goes out, with at most
-one duplicate per message that was in flight at the kill (one worker here: one per kill)."""
+one duplicate per message that was in flight at the kill (one worker here: one per kill).
+SIGTERM it with a backlog: it stops once it has sent what it holds."""
 
 from collections import Counter
 
@@ -41,3 +42,27 @@ def test_killed_workers_lose_no_message(qcluster, sandbox, make_service, tomorro
     duplicates = sum(count - 1 for count in sent.values())
     print(f"\n{duplicates} duplicate(s) after {KILLS} kills")
     assert duplicates <= KILLS
+
+
+@pytest.mark.parametrize("qcluster", [{"Q_WORKERS": 2}], indirect=True)
+def test_a_stopped_worker_finishes_what_it_holds_and_leaves_the_backlog(qcluster, sandbox, make_service, tomorrow):
+    """SIGTERM, as a deploy sends it: the cluster finishes the tasks its workers hold and
+    stops, and the backlog waits for the next cluster, instead of holding up the stop
+    until it is killed in the middle of sends."""
+    sandbox.set_faults(twilio={"latency": "0.5"})
+    service = make_service(capacity=30)
+    for n in range(30):
+        book(service, tomorrow, n, channels=["sms"])  # a task per message
+    not_queued = Notification.objects.exclude(status=Notification.Status.QUEUED)
+    wait_for(lambda: not_queued.exists(), timeout=30, interval=0.05, message="the first message in flight")
+
+    before = not_queued.count()
+    qcluster.stop()
+    # Two in the workers' hands, one waiting for each and one in the pusher's; not the 25 others.
+    assert not_queued.count() - before <= 2 + 2 + 1
+    assert not Notification.objects.filter(status=Notification.Status.SENDING).exists()
+
+    qcluster.start()
+    wait_for(lambda: all_done(30), timeout=60, interval=0.5, message="30 messages sent")
+    sent = Counter(m["to"] for m in sandbox.accepted())
+    assert len(sent) == 30 and set(sent.values()) == {1}
