@@ -1,15 +1,17 @@
 """Profile one API request in-process with pyinstrument, on the bench database that the last
 `make bench` left behind, with the production settings the bench uses:
 
-    python -m bench.profile_request booking [--count 300]
+    python -m bench.profile_request booking|slots|floor|verify-payment [--count 300]
 
 It prints where the time of `count` requests went (after 20 unmeasured ones) and the
-queries of one request. Only the site's own code runs here: no gunicorn, no worker.
+queries of one request. Only the site's own code runs here: no gunicorn, no worker; for
+verify-payment, the standalone sandbox (Razorpay's orders, checkout and payments).
 """
 
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -20,14 +22,26 @@ from bench import stack
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["booking", "slots", "floor"])
+    parser.add_argument("scenario", choices=["booking", "slots", "floor", "verify-payment"])
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--database", default="bookings_bench")
     parser.add_argument("--no-profile", action="store_true", help="only the timings and the queries")
     args = parser.parse_args()
-    ports = stack.Ports()  # no server listens there: the sandbox is not called by these requests
+    ports = stack.Ports()  # the sandbox listens there for verify-payment; the others do not call it
     env = stack.production_env(ports, f"postgres://postgres@127.0.0.1:5432/{args.database}", q_workers=1)
     os.environ.update(env)
+    if args.scenario == "verify-payment":
+        sandbox_db = stack.VAR / "sandbox-profile.sqlite3"
+        shutil.copyfile(stack.VAR / f"sandbox-{args.database}.sqlite3", sandbox_db)
+        sandbox = stack.sandbox(ports, stack.sandbox_env(ports, sandbox_db))
+        try:
+            return profile(args, ports)
+        finally:
+            sandbox.stop()
+    return profile(args, ports)
+
+
+def profile(args, ports) -> int:
     import django
 
     django.setup()
@@ -38,8 +52,11 @@ def main() -> int:
     data = json.loads((stack.VAR / f"data-{args.database}.json").read_text())
     client = Client(HTTP_HOST="127.0.0.1")
     numbers = iter(range(10**6))
+    paid = iter(_paid_orders(client, data, 20 + 2 * args.count + 1, ports) if args.scenario == "verify-payment" else [])
 
     def request():
+        if args.scenario == "verify-payment":
+            return client.post("/api/bookings/verify-payment", next(paid), content_type="application/json")
         if args.scenario == "floor":
             return client.get("/healthz")
         if args.scenario == "slots":
@@ -87,6 +104,29 @@ def main() -> int:
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"{per:.2f} ms per request profiled")
     return 0
+
+
+def _paid_orders(client, data: dict, count: int, ports) -> list[dict]:
+    """`count` Razorpay bookings paid in the sandbox's checkout: what the app posts to verify-payment."""
+    import requests
+
+    answers = []
+    for n in range(count):
+        body = {
+            "service": data["paid_service"],
+            "start": data["starts"][n % len(data["starts"])],
+            "customer": {"name": f"Profile {n}", "phone": f"+919897{n:06d}", "email": f"v{n}@example.com"},
+            "channels": ["sms", "whatsapp", "email"],
+        }
+        order = client.post("/api/bookings/razorpay-booking", body, content_type="application/json")
+        order_id = order.json()["razorpay"]["order_id"]
+        answer = requests.post(
+            f"{ports.sandbox_base}/razorpay/checkout/{order_id}/pay",
+            data={"key": stack.SANDBOX_KEYS["RAZORPAY_KEY_ID"], "webhooks": "none"},
+            timeout=30,
+        )
+        answers.append(answer.json())
+    return answers
 
 
 if __name__ == "__main__":
