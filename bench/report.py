@@ -51,7 +51,6 @@ def markdown(results: dict, chart: str) -> str:
         "| p95 / floor p95 | blocking p50 / p50 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    slow_booking_p50 = {r["clients"]: r["p50"] for r in runs if r["label"] == "booking"}
     for run in runs:
         cpu = run["cpu_ms_per_request"]
         web_db = cpu.get("web", 0) + cpu.get("db", 0)
@@ -60,7 +59,7 @@ def markdown(results: dict, chart: str) -> str:
         block = (
             blocking.get(run["clients"]) if run["scenario"] == "booking" and "BLOCKING" not in run["label"] else None
         )
-        to_block = block["p50"] / run["p50"] if block and run["p50"] else None
+        to_block = block["p50"] / run["p50"] if block and block["p50"] and run["p50"] else None
         lines.append(
             f"| {run['label']} | {run['clients']} | {fmt(run['p50'])} | {fmt(run['p95'])} | {fmt(run['p99'])} "
             f"| {fmt(run['rps'])} | {run['failures']}/{run['count']} | {fmt(web_db, 1)} "
@@ -72,7 +71,6 @@ def markdown(results: dict, chart: str) -> str:
         for clients, slow_p95 in ((r["clients"], r["p95"]) for r in runs if r["label"] == "booking")
         if zero.get(clients) and slow_p95
     ]
-    _ = slow_booking_p50
     lines += ["", "Booking p95 with providers at 2-3 s over p95 with providers at 0 s: " + "; ".join(ratios), ""]
     lines += notifications(results)
     lines += slots(results)

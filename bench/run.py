@@ -381,7 +381,7 @@ def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
     stack.set_latency(bench.ports, messaging=SLOW)
     for users in o.clients[:2]:
         progress.step(f"blocking booking, {users} clients")
-        duration = 2 if o.smoke else max(4 * o.duration, 20)
+        duration = 3 if o.smoke else max(4 * o.duration, 20)  # a blocking booking takes three provider latencies
         bench.locust("booking", users, label="booking, BLOCKING baseline", duration=duration)
     progress.step("every message delivered? (sandbox against outbox)")
     stack.set_latency(bench.ports, messaging=NONE)
