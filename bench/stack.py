@@ -161,22 +161,34 @@ def gunicorn(ports: Ports, env: dict, workers: int, name: str = "gunicorn") -> P
     return process
 
 
-# The worker runs below the web's CPU priority, as deploy/systemd runs it (Nice=10): on a
-# saturated machine requests come first and the outbox catches up when they pause. The
-# sandbox stands for providers on other machines: its CPU should not be the site's.
-WORKER_NICE = ["nice", "-n", "10"]
-SANDBOX_NICE = ["nice", "-n", "15"]
+# The worker runs below the web's CPU priority, as deploy/systemd runs it (Nice=10,
+# CPUWeight=10): on a saturated machine requests come first and the outbox catches up
+# when they pause. The sandbox stands for providers on other machines: its CPU should
+# not be the site's.
+WORKER_NICE, SANDBOX_NICE = 10, 15
+
+
+def lower_priority(process: Process, nice: int) -> None:
+    """Nice a process's whole session. Each process here starts a session of its own, and
+    Linux's autogroup scheduling shares the CPU between sessions before `nice` counts
+    within one, so `nice -n 10` alone left the worker competing as gunicorn's equal
+    (measured while the worker sent a backlog at 2-3 s: booking p95 at 8 clients
+    60-61 ms with `nice` alone, 43-48 ms with the session niced too)."""
+    with contextlib.suppress(OSError):  # no autogroup scheduling in this kernel: nice alone
+        Path(f"/proc/{process.popen.pid}/autogroup").write_text(str(nice))
 
 
 def qcluster(env: dict, name: str = "qcluster") -> Process:
-    process = Process(name, [*WORKER_NICE, PYTHON, "manage.py", "qcluster"], env).start()
+    process = Process(name, ["nice", "-n", str(WORKER_NICE), PYTHON, "manage.py", "qcluster"], env).start()
+    lower_priority(process, WORKER_NICE)
     process.wait_for_log(b"running.")
     return process
 
 
 def sandbox(ports: Ports, env: dict) -> Process:
-    command = [*SANDBOX_NICE, PYTHON, "manage.py", "runsandbox", "--port", str(ports.sandbox)]
+    command = ["nice", "-n", str(SANDBOX_NICE), PYTHON, "manage.py", "runsandbox", "--port", str(ports.sandbox)]
     process = Process("sandbox", command, env).start()
+    lower_priority(process, SANDBOX_NICE)
     process.wait_for_url(f"{ports.sandbox_base}/api/faults/")
     return process
 
