@@ -61,13 +61,7 @@ def profile(args, ports) -> int:
             return client.get("/healthz")
         if args.scenario == "slots":
             return client.get(f"/api/services/{data['slots_service']}/slots/?date={data['slots_date']}")
-        n = next(numbers)
-        body = {
-            "service": data["free_service"],
-            "start": data["starts"][n % len(data["starts"])],
-            "customer": {"name": f"Profile {n}", "phone": f"+919899{n:06d}", "email": f"p{n}@example.com"},
-            "channels": ["sms", "whatsapp", "email"],
-        }
+        body = _booking_body(data, data["free_service"], next(numbers), phone_prefix="+919899")
         return client.post("/api/bookings/", body, content_type="application/json")
 
     for _ in range(20):
@@ -106,26 +100,22 @@ def profile(args, ports) -> int:
     return 0
 
 
+def _booking_body(data: dict, service: str, n: int, *, phone_prefix: str) -> dict:
+    return {
+        "service": service,
+        "start": data["starts"][n % len(data["starts"])],
+        "customer": {"name": f"Profile {n}", "phone": f"{phone_prefix}{n:06d}", "email": f"p{n}@example.com"},
+        "channels": ["sms", "whatsapp", "email"],
+    }
+
+
 def _paid_orders(client, data: dict, count: int, ports) -> list[dict]:
     """`count` Razorpay bookings paid in the sandbox's checkout: what the app posts to verify-payment."""
-    import requests
-
     answers = []
     for n in range(count):
-        body = {
-            "service": data["paid_service"],
-            "start": data["starts"][n % len(data["starts"])],
-            "customer": {"name": f"Profile {n}", "phone": f"+919897{n:06d}", "email": f"v{n}@example.com"},
-            "channels": ["sms", "whatsapp", "email"],
-        }
+        body = _booking_body(data, data["paid_service"], n, phone_prefix="+919897")
         order = client.post("/api/bookings/razorpay-booking", body, content_type="application/json")
-        order_id = order.json()["razorpay"]["order_id"]
-        answer = requests.post(
-            f"{ports.sandbox_base}/razorpay/checkout/{order_id}/pay",
-            data={"key": stack.SANDBOX_KEYS["RAZORPAY_KEY_ID"], "webhooks": "none"},
-            timeout=30,
-        )
-        answers.append(answer.json())
+        answers.append(stack.pay_in_checkout(ports, order.json()["razorpay"]["order_id"]))
     return answers
 
 

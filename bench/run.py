@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
-import requests
 
 from bench import report, stack
 from bench.stack import ROOT, VAR
@@ -179,16 +178,9 @@ class Bench:
         """Pays each order in the sandbox's checkout, as the customer would; the answers
         are what the app posts to verify-payment."""
 
-        def pay_one(order_id: str) -> dict | None:
-            response = requests.post(
-                f"{self.ports.sandbox_base}/razorpay/checkout/{order_id}/pay",
-                data={"key": stack.SANDBOX_KEYS["RAZORPAY_KEY_ID"], "webhooks": "none"},
-                timeout=30,
-            )
-            return response.json() if response.status_code == 200 else None
-
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            return [answer for answer in pool.map(pay_one, order_ids) if answer]
+            answers = pool.map(lambda order_id: stack.pay_in_checkout(self.ports, order_id), order_ids)
+            return [answer for answer in answers if answer]
 
     def wait_drained(self, timeout: float) -> dict:
         """The outbox's rows by status, once none is left to send (or at the timeout)."""

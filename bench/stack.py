@@ -199,6 +199,17 @@ def set_latency(ports: Ports, *, messaging: str, razorpay: str = "0") -> None:
     requests.put(f"{ports.sandbox_base}/api/faults/", json=faults, timeout=10).raise_for_status()
 
 
+def pay_in_checkout(ports: Ports, order_id: str) -> dict | None:
+    """Pays a Razorpay order in the sandbox's checkout, as the customer would (its webhooks
+    held back): the answer is what the app posts to verify-payment; None if refused."""
+    response = requests.post(
+        f"{ports.sandbox_base}/razorpay/checkout/{order_id}/pay",
+        data={"key": SANDBOX_KEYS["RAZORPAY_KEY_ID"], "webhooks": "none"},
+        timeout=30,
+    )
+    return response.json() if response.status_code == 200 else None
+
+
 class CpuMeter:
     """CPU seconds (user + system) of groups of processes between start() and stop()."""
 

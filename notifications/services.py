@@ -211,10 +211,7 @@ def _record_sent(provider_ids: dict[int, str]) -> None:
     """Mark these rows sent, with their provider message ids: one statement for the lot."""
     if not provider_ids:
         return
-    if len(provider_ids) == 1:
-        provider_message_id = Value(next(iter(provider_ids.values())))
-    else:
-        provider_message_id = Case(*(When(pk=pk, then=Value(sid)) for pk, sid in provider_ids.items()))
+    provider_message_id = Case(*(When(pk=pk, then=Value(sid)) for pk, sid in provider_ids.items()))
     Notification.objects.filter(pk__in=provider_ids, status=Status.SENDING).update(
         status=Status.SENT, provider_message_id=provider_message_id, sent_at=timezone.now(), last_error=""
     )
