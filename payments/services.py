@@ -118,8 +118,9 @@ def checkout_verify(*, order_id: str, payment_id: str, signature: str) -> Bookin
             ) from error
         if entity.get("order_id") != payment.order_id:
             raise InvalidSignature()
-        payment = payment_apply(order_id=order_id, entity=entity, source="checkout")
-    booking = Booking.objects.select_related("service").get(pk=payment.booking_id)
+        payment, booking = _apply(payment.pk, payment.booking_id, order_id=order_id, entity=entity, source="checkout")
+    else:
+        booking = Booking.objects.select_related("service").get(pk=payment.booking_id)
     if payment.is_paid and booking.status not in SETTLED:
         _too_late(booking, payment)
     return booking
@@ -155,7 +156,11 @@ def payment_apply(*, order_id: str, entity: dict, source: str) -> Payment:
     found = Payment.objects.filter(order_id=order_id).values_list("pk", "booking_id").first()
     if found is None:
         raise UnknownOrder()
-    pk, booking_id = found
+    return _apply(*found, order_id=order_id, entity=entity, source=source)[0]
+
+
+def _apply(pk: int, booking_id: int, *, order_id: str, entity: dict, source: str) -> tuple[Payment, Booking]:
+    """payment_apply to the payment `pk` of the booking `booking_id`; both as they are now."""
     new = status_of(entity)
     with transaction.atomic():
         # The booking, then the payment: the order a cancellation takes them in (its
@@ -175,15 +180,15 @@ def payment_apply(*, order_id: str, entity: dict, source: str) -> Payment:
                 refunds.refund_request(
                     payment, reason=Refund.Reason.DUPLICATE, provider_payment_id=entity["id"], paid=entity["amount"]
                 )
-            return payment
+            return payment, booking
         same = entity["id"] == payment.payment_id
         if RANK[new] < RANK[payment.status] or (RANK[new] == RANK[payment.status] and same):
-            return payment  # nothing new: a repeat, or a report overtaken by a later one
+            return payment, booking  # nothing new: a repeat, or a report overtaken by a later one
         _record(payment, new, entity["id"])
         log.info("payment %s of order %s is %s (from %s)", entity["id"], order_id, new, source)
         if new == S.CAPTURED:
-            _settle(booking, payment, source)
-    return payment
+            _settle(booking, payment, source)  # transition() updates `booking` too
+    return payment, booking
 
 
 def _record(payment: Payment, status: str, payment_id: str) -> None:
