@@ -3,7 +3,8 @@
 BENCH_SCENARIO picks the one user class that runs; BENCH_DATA is the JSON file the
 orchestrator wrote (slugs, starts, the staff token, ids and checkout answers to use up);
 BENCH_RUN (0-99) goes into every phone number, so that each booking's messages can be
-found in the sandbox; BENCH_OUT, if set, receives what the run created (order ids).
+found in the sandbox; BENCH_OUT, if set, receives what the run created (order ids), and
+BENCH_STATS the run's figures.
 Every user waits for nothing between requests: N users are N concurrent clients.
 """
 
@@ -118,3 +119,22 @@ def _write_created(**kwargs):
     if os.environ.get("BENCH_OUT"):
         with open(os.environ["BENCH_OUT"], "a") as out:
             out.writelines(f"{json.dumps(item)}\n" for item in _created)
+
+
+@events.quitting.add_listener
+def _write_stats(environment, **kwargs):
+    """The figures of the whole run, once it is over. (locust's --csv files are rewritten
+    once a second, not at the end: a run of a second or two could leave them empty.)"""
+    if os.environ.get("BENCH_STATS"):
+        total = environment.runner.stats.total
+        percentile = lambda q: total.get_response_time_percentile(q) if total.num_requests else None  # noqa: E731
+        figures = {
+            "count": total.num_requests,
+            "failures": total.num_failures,
+            "p50": percentile(0.5),
+            "p95": percentile(0.95),
+            "p99": percentile(0.99),
+            "rps": total.total_rps,
+        }
+        with open(os.environ["BENCH_STATS"], "w") as out:
+            json.dump(figures, out)

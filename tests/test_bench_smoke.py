@@ -1,4 +1,4 @@
-"""The benchmark itself works: `python -m bench.run --smoke` (about 30 s, tiny load) starts the
+"""The benchmark itself works: `python -m bench.run --smoke` (about 20 s, tiny load) starts the
 stack on a database of its own, runs every kind of scenario, stops what it started and
 writes its table. The numbers are not checked here; `make bench` is for those."""
 
@@ -34,7 +34,7 @@ def test_the_bench_runs_and_writes_its_table(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
 
     table = (tmp_path / "smoke.md").read_text()
-    assert "| floor | 2 |" in table and "| booking | 2 |" in table and "BLOCKING baseline" in table
+    assert "| floor | 1 |" in table and "| booking | 1 |" in table and "BLOCKING baseline" in table
     assert "Every message delivered: **yes**" in table
     assert (tmp_path / "smoke.png").stat().st_size > 0
     results = json.loads((tmp_path / "smoke.json").read_text())
