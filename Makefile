@@ -33,9 +33,13 @@ browser:
 	else echo "!!  /usr/bin/chromium is missing and cannot be installed: the browser tests will be skipped."; fi
 
 # Development site on SQLite with the ORM broker: web server and queue worker together.
+# On another port (make run PORT=8001) the links and the sandbox's address follow it.
+ifneq ($(PORT),8000)
+RUN_URLS := SITE_URL=http://127.0.0.1:$(PORT) SANDBOX_URL=http://127.0.0.1:$(PORT)/sandbox
+endif
 run: install
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(RUN_URLS) $(PY) manage.py migrate --noinput
+	DEBUG=true $(RUN_URLS) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Site:    http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:   http://127.0.0.1:$(PORT)/admin/  (staff / demo-staff-pass)"
@@ -43,7 +47,7 @@ run: install
 	@echo "  API:     http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Ctrl-C stops the web server and the worker."
 	@echo ""
-	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	DEBUG=true $(RUN_URLS) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 # Every test on SQLite, then on PostgreSQL, then on PostgreSQL with Redis.
 test: install browser lint migrations-check test-sqlite test-postgres test-redis
