@@ -33,9 +33,10 @@ browser:
 	else echo "!!  /usr/bin/chromium is missing and cannot be installed: the browser tests will be skipped."; fi
 
 # Development site on SQLite with the ORM broker: web server and queue worker together.
-# On another port (make run PORT=8001) the links and the sandbox's address follow it.
+# On another port (make run PORT=8001) the links and the sandbox's address follow it,
+# unless SITE_URL or SANDBOX_URL are set.
 ifneq ($(PORT),8000)
-RUN_URLS := SITE_URL=http://127.0.0.1:$(PORT) SANDBOX_URL=http://127.0.0.1:$(PORT)/sandbox
+RUN_URLS := SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" SANDBOX_URL="$${SANDBOX_URL:-http://127.0.0.1:$(PORT)/sandbox}"
 endif
 run: install
 	DEBUG=true $(RUN_URLS) $(PY) manage.py migrate --noinput
