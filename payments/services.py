@@ -160,7 +160,7 @@ def payment_apply(*, order_id: str, entity: dict, source: str) -> Payment:
 
 
 def _apply(pk: int, booking_id: int, *, order_id: str, entity: dict, source: str) -> tuple[Payment, Booking]:
-    """payment_apply to the payment `pk` of the booking `booking_id`; both as they are now."""
+    """payment_apply, the payment (`pk`, of the booking `booking_id`) found: both as they are after it."""
     new = status_of(entity)
     with transaction.atomic():
         # The booking, then the payment: the order a cancellation takes them in (its
