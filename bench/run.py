@@ -277,7 +277,7 @@ def steps(o) -> int:
     per = len(o.clients)
     if o.smoke:
         return 9 + 4 * per
-    return 5 + 9 * per + (per - 1) + 2 + 18  # (per - 1): the bookings with the worker stopped
+    return 5 + 9 * per + 2 * (per - 1) + 2 + 18  # 2 * (per - 1): worker stopped, and on Redis
 
 
 def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
@@ -361,6 +361,13 @@ def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
         bench.start_site(processes, redis_url=o.redis)
         outbox_latency(bench, progress, "redis")
         throughput(bench, progress, "redis")
+        if not o.smoke:
+            # The production stack: on Redis the queue's statements are not PostgreSQL's,
+            # where the database broker's compete with the web's at the database's priority.
+            stack.set_latency(bench.ports, messaging=SLOW)
+            for users in o.clients[1:]:
+                progress.step(f"booking on Redis, {users} clients")
+                bench.locust("booking", users, label="booking, Redis broker")
 
     progress.step("blocking baseline: messages sent inside the request")
     bench.start_site(processes, blocking=True)
