@@ -1,12 +1,17 @@
-"""What the benchmark asks of the database, run as `python -m bench.dbtasks <command> [json]`
-in the environment of the stack under test (its settings, database and broker), so that
-the orchestrator itself never loads Django. Each command prints one JSON object."""
+"""What the benchmark asks of the database, in the environment of the stack under test
+(its settings, database and broker), so that the orchestrator itself never loads Django.
+
+`python -m bench.dbtasks` (started by bench/run.py's DbTasks) sets Django up once, then
+reads requests {"command", "args"}, a line each, and answers each with one line:
+REPLY_PREFIX and {"result": ...} or {"error": traceback}.
+"""
 
 import json
 import sqlite3
 import statistics
 import sys
 import time
+import traceback
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
@@ -15,7 +20,7 @@ import django
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import close_old_connections, connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -266,6 +271,19 @@ COMMANDS = {
     "slots_check": slots_check,
 }
 
+REPLY_PREFIX = "dbtasks-reply "  # whatever else may be printed, the answer is this line
+
+
+def serve() -> None:
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = {"result": COMMANDS[request["command"]](request["args"])}
+        except Exception:
+            reply = {"error": traceback.format_exc()}
+        close_old_connections()  # as after a request: a broken session is not kept
+        print(REPLY_PREFIX + json.dumps(reply, default=str), flush=True)
+
+
 if __name__ == "__main__":
-    command, raw = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "{}")
-    print(json.dumps(COMMANDS[command](json.loads(raw)), default=str))
+    serve()

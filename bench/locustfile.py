@@ -3,7 +3,8 @@
 BENCH_SCENARIO picks the one user class that runs; BENCH_DATA is the JSON file the
 orchestrator wrote (slugs, starts, the staff token, ids and checkout answers to use up);
 BENCH_RUN (0-99) goes into every phone number, so that each booking's messages can be
-found in the sandbox; BENCH_OUT, if set, receives what the run created (order ids), and
+found in the sandbox; BENCH_SECONDS is how long the run lasts (fractions too, unlike
+locust's --run-time); BENCH_OUT, if set, receives what the run created (order ids), and
 BENCH_STATS the run's figures.
 Every user waits for nothing between requests: N users are N concurrent clients.
 """
@@ -13,6 +14,7 @@ import json
 import os
 import random
 
+import gevent
 from locust import FastHttpUser, constant_throughput, events, task
 from locust.exception import StopUser
 
@@ -112,6 +114,13 @@ for _name, _cls in USERS.items():
     if _name != SCENARIO:
         del globals()[_cls.__name__]
 del _name, _cls
+
+
+@events.test_start.add_listener
+def _stop_in_time(environment, **kwargs):
+    """As --run-time does, in any fraction of a second: the users finish their requests
+    in flight (--stop-timeout), then locust quits."""
+    gevent.spawn_later(float(os.environ.get("BENCH_SECONDS", "5")), environment.runner.quit)
 
 
 @events.test_stop.add_listener

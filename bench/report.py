@@ -43,7 +43,7 @@ def markdown(results: dict, chart: str) -> str:
         f"Run {results.get('finished', '')}, {results.get('seconds', '?')} s in all. Machine: {m.get('cpu', '?')}, "
         f"{m.get('cores', '?')} cores, {m.get('ram_gb', '?')} GB, PostgreSQL {m.get('postgres', '?')}, "
         f"Python {m.get('python', '?')}. gunicorn {o['workers']} sync workers, qcluster {o['q_workers']} workers, "
-        f"{o['duration']} s per run; load generator, sandbox, web, worker and database share the cores. "
+        f"{o['duration']:g} s per run; load generator, sandbox, web, worker and database share the cores. "
         f"Speed of the machine: a 5,000,000-step Python loop took {_loop(m)} s of CPU at the start and the end "
         "of the run (compare runs by it: VMs differ by several times).",
         "",

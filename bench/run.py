@@ -28,6 +28,7 @@ from bench import report, stack
 from bench.stack import ROOT, VAR
 
 LOCUST = str(Path(sys.executable).with_name("locust"))
+REPLY_PREFIX = "dbtasks-reply "  # bench.dbtasks.REPLY_PREFIX (not imported: it sets Django up)
 SLOW, FAST, NONE = "2-3", "0.3", "0"
 
 
@@ -69,8 +70,43 @@ class Progress:
             sys.stderr.write("\n")
 
 
+class DbTasks:
+    """A `python -m bench.dbtasks` process: Django set up once for every command of the run."""
+
+    def __init__(self, env: dict, name: str):
+        self.log = (VAR / f"{name}.log").open("ab")
+        command = [sys.executable, "-m", "bench.dbtasks"]
+        self.popen = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True
+        )
+        self.lock = threading.Lock()
+
+    def __call__(self, command: str, **args) -> dict:
+        with self.lock:
+            self.popen.stdin.write(json.dumps({"command": command, "args": args}) + "\n")
+            self.popen.stdin.flush()
+            for line in self.popen.stdout:
+                if line.startswith(REPLY_PREFIX):
+                    reply = json.loads(line[len(REPLY_PREFIX) :])
+                    break
+            else:
+                raise RuntimeError(f"dbtasks stopped during {command}; see {self.log.name}")
+        if "error" in reply:
+            raise RuntimeError(f"dbtasks {command} failed:\n{reply['error'][-3000:]}")
+        return reply["result"]
+
+    def stop(self) -> None:
+        self.popen.stdin.close()  # its loop ends
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+        self.log.close()
+
+
 class Bench:
-    def __init__(self, options):
+    def __init__(self, options, processes: ExitStack):
         self.o = options
         self.ports = stack.Ports()
         self.admin_url = options.postgres
@@ -79,7 +115,10 @@ class Bench:
         self.data_path = VAR / f"data-{options.database}.json"
         self.results: dict = {"runs": [], "notifications": {}, "options": vars(options)}
         self.run_id = 0
-        self.web = self.worker = self.sandbox = None
+        self.processes = processes  # every process started is stopped on leaving it
+        self.dbtasks: dict[str, DbTasks] = {}
+        self.web = self.worker = self.sandbox = self.blocking = None
+        self.host = self.ports.site  # where the load goes
         self.meter = None
 
     # --- processes -------------------------------------------------------------------
@@ -88,19 +127,13 @@ class Bench:
         return stack.production_env(self.ports, self.db_url, q_workers=self.o.q_workers, **extra)
 
     def dbtask(self, command: str, env: dict | None = None, **args) -> dict:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.dbtasks", command, json.dumps(args)],
-            cwd=ROOT,
-            env=env or self.env(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode:
-            raise RuntimeError(f"dbtasks {command} failed:\n{out.stderr[-3000:]}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        env = env or self.env()
+        key = env.get("REDIS_URL", "")  # the only difference between the environments used
+        if key not in self.dbtasks:
+            self.dbtasks[key] = self.started(DbTasks(env, f"dbtasks-{'redis' if key else 'orm'}"))
+        return self.dbtasks[key](command, **args)
 
-    def prepare_databases(self) -> None:
+    def migrate_databases(self) -> None:
         with psycopg.connect(self.admin_url, dbname="postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.o.database}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{self.o.database}"')
@@ -113,46 +146,72 @@ class Bench:
         ]
         if any(job.wait() for job in jobs):
             raise RuntimeError("migrate failed")
-        self.data = self.dbtask("seed")
+
+    def start_everything(self) -> None:
+        """Seeds the data while the sandbox, the site, its worker and the blocking baseline's
+        site start, side by side: none of them waits for another."""
+        sandbox_env = stack.sandbox_env(self.ports, self.sandbox_db)
+        # The baseline sends inside its requests (django-q2's sync mode): no worker of its own.
+        blocking_env = self.env(DJANGO_SETTINGS_MODULE="bench.settings", BENCH_BLOCKING_NOTIFICATIONS="true")
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            jobs = [
+                pool.submit(self.dbtask, "seed"),
+                pool.submit(lambda: self.started(stack.sandbox(self.ports, sandbox_env))),
+                pool.submit(self.start_site),
+                pool.submit(
+                    lambda: self.started(
+                        stack.gunicorn(self.ports.blocking_web, blocking_env, self.o.workers, name="gunicorn-blocking")
+                    )
+                ),
+            ]
+        self.data, self.sandbox, _, self.blocking = [job.result() for job in jobs]
         self.write_data()
+
+    def started(self, process):
+        """`process` (a stack.Process or DbTasks), stopped when the bench ends, whatever happens."""
+        self.processes.callback(process.stop)
+        return process
 
     def write_data(self, **items) -> Path:
         path = self.data_path
         path.write_text(json.dumps({**self.data, **{name: {"items": value} for name, value in items.items()}}))
         return path
 
-    def start_site(self, stack_exit: ExitStack, *, redis_url: str = "", blocking: bool = False) -> None:
-        """(Re)start gunicorn and the qcluster: ORM broker, Redis, or the blocking baseline."""
+    def start_site(self, *, redis_url: str = "") -> None:
+        """(Re)start gunicorn and the qcluster: ORM broker or Redis."""
         for process in (self.web, self.worker):
             if process:
                 process.stop()
-        extra = {"REDIS_URL": redis_url} if redis_url else {}
-        if blocking:
-            extra.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_BLOCKING_NOTIFICATIONS": "true"})
-        env = self.env(**extra)
-        self.suffix = "redis" if redis_url else ("blocking" if blocking else "orm")
-        self.web = stack.gunicorn(self.ports, env, self.o.workers, name=f"gunicorn-{self.suffix}")
-        stack_exit.callback(self.web.stop)
+        self.suffix = "redis" if redis_url else "orm"
         self.broker_env = self.env(**({"REDIS_URL": redis_url} if redis_url else {}))
-        self.start_worker(stack_exit)
-        pg = stack.postgres_backends(self.admin_url, self.o.database)
-        # The sandbox's CPU is the providers' (on other machines in production): shown, never ours.
+        self.web = self.started(
+            stack.gunicorn(self.ports.web, self.broker_env, self.o.workers, name=f"gunicorn-{self.suffix}")
+        )
+        self.start_worker()
+        self.measure(self.web)
+
+    def start_worker(self) -> None:
+        self.worker = self.started(stack.qcluster(self.broker_env, f"qcluster-{self.suffix}"))
+
+    def measure(self, web: stack.Process) -> None:
+        """The CPU meter's processes: `web` (the site the load goes to), the worker, the database;
+        the sandbox's CPU is the providers' (on other machines in production): shown, never ours."""
         self.meter = stack.CpuMeter(
             {
-                "web": lambda: self.web.pids(),
+                "web": web.pids,
                 "worker": lambda: self.worker.pids(),
-                "db": pg,
+                "db": stack.postgres_backends(self.admin_url, self.o.database),
                 "sandbox": lambda: self.sandbox.pids(),
             }
         )
 
-    def start_worker(self, stack_exit: ExitStack) -> None:
-        self.worker = stack.qcluster(self.broker_env, f"qcluster-{self.suffix}")
-        stack_exit.callback(self.worker.stop)
+    def use_blocking_site(self) -> None:
+        self.host = self.ports.blocking_site
+        self.measure(self.blocking)
 
     # --- load ------------------------------------------------------------------------
 
-    def locust(self, scenario: str, users: int, *, label: str, duration: int | None = None, **items) -> dict:
+    def locust(self, scenario: str, users: int, *, label: str, duration: float | None = None, **items) -> dict:
         self.run_id += 1
         duration = duration or self.o.duration
         stats_file = VAR / f"locust-{self.run_id:02d}-{scenario}-{users}.json"
@@ -160,10 +219,10 @@ class Bench:
         out.unlink(missing_ok=True)
         data = self.write_data(**items)
         env = {**os.environ, "BENCH_SCENARIO": scenario, "BENCH_DATA": str(data), "BENCH_RUN": str(self.run_id)}
-        env.update(BENCH_OUT=str(out), BENCH_STATS=str(stats_file))
+        env.update(BENCH_OUT=str(out), BENCH_STATS=str(stats_file), BENCH_SECONDS=str(duration))
         command = [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary"]
-        command += ["-u", str(users), "-r", str(users * 10), "-t", f"{duration}s", "--stop-timeout", "30"]
-        command += ["--host", self.ports.site, "--loglevel", "WARNING"]
+        command += ["-u", str(users), "-r", str(users * 10), "--stop-timeout", "30"]
+        command += ["--host", self.host, "--loglevel", "WARNING"]
         with (VAR / "locust.log").open("ab") as log:
             self.meter.start()
             subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
@@ -238,7 +297,7 @@ def main(argv=None) -> int:
         "--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 2)), help="gunicorn"
     )
     parser.add_argument("--q-workers", type=int, default=int(os.environ.get("BENCH_Q_WORKERS", 28)))
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)), help="s per run")
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 5)), help="s per run")
     parser.add_argument("--clients", default=os.environ.get("BENCH_CLIENTS", "1,8,32"))
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "bookings_bench"))
     parser.add_argument(
@@ -248,21 +307,21 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--smoke", action="store_true", help="seconds, tiny load: checks the bench itself works")
     options = parser.parse_args(argv)
-    if options.smoke:  # the bench itself works: every kind of run once, a second each, providers quick
+    if options.smoke:  # the bench itself works: every kind of run once, briefly, providers quick
         global SLOW
-        options.duration, options.clients, options.q_workers, SLOW = 1, "1", 4, "0.2-0.3"
+        options.duration, options.clients, options.q_workers, SLOW = 0.3, "1", 4, "0.2-0.3"
     options.clients = [int(c) for c in options.clients.split(",")]
     VAR.mkdir(parents=True, exist_ok=True)
     for stale in [*VAR.glob("locust-*"), *VAR.glob("created-*"), VAR / "locust.log"]:
         stale.unlink(missing_ok=True)
     began = time.monotonic()
     speed_before = loop_seconds()
-    bench = Bench(options)
     with ExitStack() as processes:
+        bench = Bench(options, processes)
         progress = Progress(total=steps(options))
         processes.callback(progress.close)
         try:
-            scenarios(bench, processes, progress)
+            scenarios(bench, progress)
         finally:
             progress.label = "stopping every process"
     bench.results["machine"] = {**machine(), "loop_seconds": [speed_before, loop_seconds()]}
@@ -276,27 +335,26 @@ def main(argv=None) -> int:
 def steps(o) -> int:
     """The progress steps that scenarios() will take."""
     per = len(o.clients)
-    blocking = 1 + min(2, per)  # the restart, then its runs
+    blocking = min(2, per)
     if o.smoke:
         redis = 3 if o.redis else 0  # the restart, light load at 0 s, throughput at 0.3 s
-        return 5 + 3 * per + 3 + redis + blocking  # 3: the drain, throughput, the final count
+        return 4 + 3 * per + 3 + redis + blocking  # 3: the drain, throughput, the final count
     redis = 6 if o.redis else 0  # the restart, booking, light load twice, throughput twice
     # 7 runs at each concurrency (floor, slots, booking, razorpay-booking, verify-payment,
     # confirm, booking at 0 s) and the worker-stopped bookings; 7 steps after those runs:
     # paying, the two runs with Razorpay slow, the drain, throughput twice, the final count
-    return 6 + 7 * per + (per - 1) + 7 + redis + blocking
+    return 5 + 7 * per + (per - 1) + 7 + redis + blocking
 
 
-def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
+def scenarios(bench: Bench, progress: Progress) -> None:
     o, results = bench.o, bench.results
-    progress.step("database: create, migrate, seed 10,000 bookings")
-    bench.prepare_databases()
-    progress.step("sandbox")
-    bench.sandbox = stack.sandbox(bench.ports, stack.sandbox_env(bench.ports, bench.sandbox_db))
-    processes.callback(bench.sandbox.stop)
-    stack.set_latency(bench.ports, messaging=SLOW)
-    progress.step(f"gunicorn ({o.workers} workers) and qcluster ({o.q_workers} workers), ORM broker")
-    bench.start_site(processes)
+    progress.step("databases: create, migrate")
+    bench.migrate_databases()
+    progress.step(
+        f"seeding 10,000 bookings; starting the sandbox, gunicorn ({o.workers} workers) with qcluster "
+        f"({o.q_workers} workers, ORM broker), and the blocking baseline's gunicorn"
+    )
+    bench.start_everything()
     progress.step("slots for a day with 10,000 bookings")
     results["slots_check"] = bench.dbtask("slots_check")
     notes = results["notifications"]
@@ -317,7 +375,7 @@ def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
         for users in o.clients[1:]:
             progress.step(f"booking, queue worker stopped, {users} clients")
             bench.locust("booking", users, label="booking, queue worker stopped")
-        bench.start_worker(processes)
+        bench.start_worker()
         orders = []
         for users in o.clients:
             progress.step(f"razorpay-booking, {users} clients")
@@ -365,7 +423,7 @@ def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
 
     if o.redis:
         progress.step("gunicorn and qcluster on Redis")
-        bench.start_site(processes, redis_url=o.redis)
+        bench.start_site(redis_url=o.redis)
         outbox_latency(bench, progress, "redis")  # on an empty queue; its bookings warm the site
         if not o.smoke:
             # The production stack: on Redis the queue's statements are not PostgreSQL's,
@@ -379,8 +437,7 @@ def scenarios(bench: Bench, processes: ExitStack, progress: Progress) -> None:
             bench.wait_drained(300)
         throughput(bench, progress, "redis")
 
-    progress.step("blocking baseline: messages sent inside the request")
-    bench.start_site(processes, blocking=True)
+    bench.use_blocking_site()
     stack.set_latency(bench.ports, messaging=SLOW)
     for users in o.clients[:2]:
         progress.step(f"blocking booking, {users} clients")

@@ -40,8 +40,9 @@ def free_port() -> int:
 
 class Ports:
     def __init__(self):
-        self.web, self.sandbox = free_port(), free_port()
+        self.web, self.blocking_web, self.sandbox = free_port(), free_port(), free_port()
         self.site = f"http://127.0.0.1:{self.web}"
+        self.blocking_site = f"http://127.0.0.1:{self.blocking_web}"  # the blocking baseline's gunicorn
         self.sandbox_base = f"http://127.0.0.1:{self.sandbox}/sandbox"
 
 
@@ -102,6 +103,7 @@ class Process:
 
     def start(self) -> "Process":
         with self.log_path.open("ab") as log:
+            self.log_start = log.tell()  # the log of an earlier process of this name comes before
             self.popen = subprocess.Popen(
                 self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -109,7 +111,11 @@ class Process:
 
     def wait_for_log(self, text: bytes, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        while text not in self.log_path.read_bytes():
+        while True:
+            with self.log_path.open("rb") as log:
+                log.seek(self.log_start)
+                if text in log.read():
+                    return
             self._check(deadline)
 
     def wait_for_url(self, url: str, timeout: float = 60) -> None:
@@ -149,15 +155,16 @@ class Process:
             self.popen.wait()
 
 
-def gunicorn(ports: Ports, env: dict, workers: int, name: str = "gunicorn") -> Process:
-    command = [PYTHON, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{ports.web}"]
+def gunicorn(port: int, env: dict, workers: int, name: str = "gunicorn") -> Process:
+    site = f"http://127.0.0.1:{port}"
+    command = [PYTHON, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     # No recycling while measuring: a recycled worker's CPU (and its database session's)
     # would drop out of the CPU meter, which samples the processes alive at both ends.
     command += ["--workers", str(workers), "--max-requests", "0", "--access-logfile", "-", "bookings_project.wsgi"]
     process = Process(name, command, env).start()
-    process.wait_for_url(f"{ports.site}/healthz")
+    process.wait_for_url(f"{site}/healthz")
     for _ in range(workers * 4):  # every worker imports the site before the first measurement
-        requests.get(f"{ports.site}/healthz", timeout=5)
+        requests.get(f"{site}/healthz", timeout=5)
     return process
 
 
