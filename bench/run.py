@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -106,7 +105,7 @@ class DbTasks:
 
 
 class Bench:
-    def __init__(self, options, processes: ExitStack):
+    def __init__(self, options):
         self.o = options
         self.ports = stack.Ports()
         self.admin_url = options.postgres
@@ -115,7 +114,7 @@ class Bench:
         self.data_path = VAR / f"data-{options.database}.json"
         self.results: dict = {"runs": [], "notifications": {}, "options": vars(options)}
         self.run_id = 0
-        self.processes = processes  # every process started is stopped on leaving it
+        self.running: list = []  # every process started, for stop_everything()
         self.dbtasks: dict[str, DbTasks] = {}
         self.web = self.worker = self.sandbox = self.blocking = None
         self.host = self.ports.site  # where the load goes
@@ -169,8 +168,13 @@ class Bench:
 
     def started(self, process):
         """`process` (a stack.Process or DbTasks), stopped when the bench ends, whatever happens."""
-        self.processes.callback(process.stop)
+        self.running.append(process)
         return process
+
+    def stop_everything(self) -> None:
+        """Side by side: each stop waits for its process to finish what it is doing."""
+        with concurrent.futures.ThreadPoolExecutor(max(len(self.running), 1)) as pool:
+            list(pool.map(lambda process: process.stop(), self.running))
 
     def write_data(self, **items) -> Path:
         path = self.data_path
@@ -316,14 +320,14 @@ def main(argv=None) -> int:
         stale.unlink(missing_ok=True)
     began = time.monotonic()
     speed_before = loop_seconds()
-    with ExitStack() as processes:
-        bench = Bench(options, processes)
-        progress = Progress(total=steps(options))
-        processes.callback(progress.close)
-        try:
-            scenarios(bench, progress)
-        finally:
-            progress.label = "stopping every process"
+    bench = Bench(options)
+    progress = Progress(total=steps(options))
+    try:
+        scenarios(bench, progress)
+    finally:
+        progress.label = "stopping every process"
+        bench.stop_everything()
+        progress.close()
     bench.results["machine"] = {**machine(), "loop_seconds": [speed_before, loop_seconds()]}
     bench.results["seconds"] = round(time.monotonic() - began)
     bench.results["finished"] = datetime.now().isoformat(timespec="seconds")
