@@ -145,6 +145,7 @@ class Bench:
         ]
         if any(job.wait() for job in jobs):
             raise RuntimeError("migrate failed")
+        self.started(stack.Autovacuum(self.db_url))
 
     def start_everything(self) -> None:
         """Seeds the data while the sandbox, the site, its worker and the blocking baseline's
@@ -257,12 +258,12 @@ class Bench:
         """The outbox's rows by status, once none is left to send (or at the timeout)."""
         deadline = time.monotonic() + timeout
         with psycopg.connect(self.db_url, autocommit=True) as conn:
-            while True:
-                rows = conn.execute("SELECT status, count(*) FROM notifications_notification GROUP BY status")
-                counts = dict(rows.fetchall())
-                if not set(counts) - {"sent", "failed"} or time.monotonic() > deadline:
-                    return counts
+            # Polled on the partial index of rows to send: counting every row five times a
+            # second took PostgreSQL 13 ms each time once the table held 65,000.
+            pending = "SELECT EXISTS (SELECT 1 FROM notifications_notification WHERE status IN ('queued', 'sending'))"
+            while conn.execute(pending).fetchone()[0] and time.monotonic() < deadline:
                 time.sleep(0.2)
+            return dict(conn.execute("SELECT status, count(*) FROM notifications_notification GROUP BY status"))
 
 
 def loop_seconds() -> float:
