@@ -15,12 +15,12 @@ def test_picking_a_day_loads_its_times_without_a_reload(page, site, service, tom
     page.goto(f"{site}/services/{service.slug}/")
     page.evaluate("window.notReloaded = true")
 
-    page.locator(f'a[data-date="{tomorrow:%Y-%m-%d}"]').click()
+    page.locator(f'a.day[data-date="{tomorrow:%Y-%m-%d}"]').click()
 
     page.get_by_role("heading", name=f"Free times on {tomorrow:%A} {tomorrow.day} {tomorrow:%B}").wait_for()
     assert page.evaluate("window.notReloaded") is True
     assert page.url.endswith(f"?date={tomorrow:%Y-%m-%d}")
-    assert page.locator(f'a[data-date="{tomorrow:%Y-%m-%d}"]').get_attribute("aria-current") == "date"
+    assert page.locator(f'a.day[data-date="{tomorrow:%Y-%m-%d}"]').get_attribute("aria-current") == "date"
     page.go_back()
     today = tomorrow - timedelta(days=1)
     page.get_by_role("heading", name=f"Free times on {today:%A} {today.day} {today:%B}").wait_for()
