@@ -3,7 +3,7 @@
 
 `python -m bench.dbtasks` (started by bench/run.py's DbTasks) sets Django up once, then
 reads requests {"command", "args"}, a line each, and answers each with one line:
-REPLY_PREFIX and {"result": ...} or {"error": traceback}.
+bench.stack.DBTASKS_REPLY and {"result": ...} or {"error": traceback}.
 """
 
 import json
@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.stack import DBTASKS_REPLY  # noqa: E402
 from bookings import selectors  # noqa: E402
 from bookings.models import Booking, OpeningHours, Service, Slot  # noqa: E402
 from notifications import services as outbox  # noqa: E402
@@ -271,8 +272,6 @@ COMMANDS = {
     "slots_check": slots_check,
 }
 
-REPLY_PREFIX = "dbtasks-reply "  # whatever else may be printed, the answer is this line
-
 
 def serve() -> None:
     for line in sys.stdin:
@@ -282,7 +281,7 @@ def serve() -> None:
         except Exception:
             reply = {"error": traceback.format_exc()}
         close_old_connections()  # as after a request: a broken session is not kept
-        print(REPLY_PREFIX + json.dumps(reply, default=str), flush=True)
+        print(DBTASKS_REPLY + json.dumps(reply, default=str), flush=True)
 
 
 if __name__ == "__main__":

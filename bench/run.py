@@ -27,7 +27,6 @@ from bench import report, stack
 from bench.stack import ROOT, VAR
 
 LOCUST = str(Path(sys.executable).with_name("locust"))
-REPLY_PREFIX = "dbtasks-reply "  # bench.dbtasks.REPLY_PREFIX (not imported: it sets Django up)
 SLOW, FAST, NONE = "2-3", "0.3", "0"
 
 
@@ -69,41 +68,6 @@ class Progress:
             sys.stderr.write("\n")
 
 
-class DbTasks:
-    """A `python -m bench.dbtasks` process: Django set up once for every command of the run."""
-
-    def __init__(self, env: dict, name: str):
-        self.log = (VAR / f"{name}.log").open("ab")
-        command = [sys.executable, "-m", "bench.dbtasks"]
-        self.popen = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True
-        )
-        self.lock = threading.Lock()
-
-    def __call__(self, command: str, **args) -> dict:
-        with self.lock:
-            self.popen.stdin.write(json.dumps({"command": command, "args": args}) + "\n")
-            self.popen.stdin.flush()
-            for line in self.popen.stdout:
-                if line.startswith(REPLY_PREFIX):
-                    reply = json.loads(line[len(REPLY_PREFIX) :])
-                    break
-            else:
-                raise RuntimeError(f"dbtasks stopped during {command}; see {self.log.name}")
-        if "error" in reply:
-            raise RuntimeError(f"dbtasks {command} failed:\n{reply['error'][-3000:]}")
-        return reply["result"]
-
-    def stop(self) -> None:
-        self.popen.stdin.close()  # its loop ends
-        try:
-            self.popen.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait()
-        self.log.close()
-
-
 class Bench:
     def __init__(self, options):
         self.o = options
@@ -115,7 +79,7 @@ class Bench:
         self.results: dict = {"runs": [], "notifications": {}, "options": vars(options)}
         self.run_id = 0
         self.running: list = []  # every process started, for stop_everything()
-        self.dbtasks: dict[str, DbTasks] = {}
+        self.dbtasks: dict[str, stack.DbTasks] = {}
         self.web = self.worker = self.sandbox = self.blocking = None
         self.host = self.ports.site  # where the load goes
         self.meter = None
@@ -129,7 +93,7 @@ class Bench:
         env = env or self.env()
         key = env.get("REDIS_URL", "")  # the only difference between the environments used
         if key not in self.dbtasks:
-            self.dbtasks[key] = self.started(DbTasks(env, f"dbtasks-{'redis' if key else 'orm'}"))
+            self.dbtasks[key] = self.started(stack.DbTasks(env, f"dbtasks-{'redis' if key else 'orm'}"))
         return self.dbtasks[key](command, **args)
 
     def migrate_databases(self) -> None:
@@ -168,7 +132,7 @@ class Bench:
         self.write_data()
 
     def started(self, process):
-        """`process` (a stack.Process or DbTasks), stopped when the bench ends, whatever happens."""
+        """`process` (a stack.Process or stack.DbTasks), stopped when the bench ends, whatever happens."""
         self.running.append(process)
         return process
 

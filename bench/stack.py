@@ -220,6 +220,42 @@ def pay_in_checkout(ports: Ports, order_id: str) -> dict | None:
     return response.json() if response.status_code == 200 else None
 
 
+DBTASKS_REPLY = "dbtasks-reply "  # starts bench.dbtasks' answers, whatever else it may print
+
+
+class DbTasks:
+    """A `python -m bench.dbtasks` process: Django set up once for every command of the run."""
+
+    def __init__(self, env: dict, name: str):
+        self.log = (VAR / f"{name}.log").open("ab")
+        command = [PYTHON, "-m", "bench.dbtasks"]
+        self.popen = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True
+        )
+
+    def __call__(self, command: str, **args) -> dict:
+        self.popen.stdin.write(json.dumps({"command": command, "args": args}) + "\n")
+        self.popen.stdin.flush()
+        for line in self.popen.stdout:
+            if line.startswith(DBTASKS_REPLY):
+                reply = json.loads(line[len(DBTASKS_REPLY) :])
+                break
+        else:
+            raise RuntimeError(f"dbtasks stopped during {command}; see {self.log.name}")
+        if "error" in reply:
+            raise RuntimeError(f"dbtasks {command} failed:\n{reply['error'][-3000:]}")
+        return reply["result"]
+
+    def stop(self) -> None:
+        self.popen.stdin.close()  # its loop ends
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+        self.log.close()
+
+
 class CpuMeter:
     """CPU seconds (user + system) of groups of processes between start() and stop()."""
 
