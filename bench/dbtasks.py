@@ -1,17 +1,13 @@
 """What the benchmark asks of the database, in the environment of the stack under test
 (its settings, database and broker), so that the orchestrator itself never loads Django.
 
-`python -m bench.dbtasks` (started by bench/run.py's DbTasks) sets Django up once, then
-reads requests {"command", "args"}, a line each, and answers each with one line:
-bench.stack.DBTASKS_REPLY and {"result": ...} or {"error": traceback}.
+`python -m bench.dbtasks` (a bench.lines.Helper of bench/run.py) sets Django up once, then
+answers the orchestrator's commands (bench/lines.py) until it stops.
 """
 
-import json
 import sqlite3
 import statistics
-import sys
 import time
-import traceback
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
@@ -20,20 +16,20 @@ import django
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import close_old_connections, connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from bench.stack import DBTASKS_REPLY  # noqa: E402
+from bench import lines  # noqa: E402
 from bookings import selectors  # noqa: E402
 from bookings.models import Booking, OpeningHours, Service, Slot  # noqa: E402
 from notifications import services as outbox  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 
 CAPACITY = 30000  # places per start: the load never runs out of them
-SLOTS_DAY_BOOKINGS = 10_000
 
 
 def _service(slug: str, *, duration: int, closes: dtime, **fields) -> Service:
@@ -46,14 +42,17 @@ def _service(slug: str, *, duration: int, closes: dtime, **fields) -> Service:
     return service
 
 
-def seed(_args) -> dict:
-    """Services with room for any load, a staff token, and a day with 10,000 bookings."""
+def migrate(_args) -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def seed(args) -> dict:
+    """Services with room for any load, a staff token, and a day with `crowd` bookings."""
     free = _service("bench-class", duration=15, closes=dtime(23, 45))
     _service("bench-paid", duration=15, closes=dtime(23, 45), requires_payment=True, auto_confirm_paid=False)
     crowded = _service("bench-slots", duration=5, closes=dtime(23, 55))
-    staff = get_user_model().objects.create_user(
-        "bench-staff", password="bench-staff-pass", is_staff=True, is_superuser=True
-    )
+    # Staff use a token here: no password, whose hashing would take a core for a good part of a second.
+    staff = get_user_model().objects.create_user("bench-staff", password=None, is_staff=True, is_superuser=True)
     today = selectors.local_date(timezone.now())
     starts = [
         start.isoformat()
@@ -61,7 +60,7 @@ def seed(_args) -> dict:
         for start in selectors.grid_starts(free, today + timedelta(days=offset))
     ]
     day = today + timedelta(days=3)
-    _crowd(crowded, day)
+    _crowd(crowded, day, args["crowd"])
     return {
         "free_service": "bench-class",
         "paid_service": "bench-paid",
@@ -72,12 +71,12 @@ def seed(_args) -> dict:
     }
 
 
-def _crowd(service: Service, day) -> None:
-    """SLOTS_DAY_BOOKINGS confirmed bookings spread over the day's starts, with their slot counters."""
+def _crowd(service: Service, day, count: int) -> None:
+    """`count` confirmed bookings spread over the day's starts, with their slot counters."""
     starts = selectors.grid_starts(service, day)
-    per_start = -(-SLOTS_DAY_BOOKINGS // len(starts))
+    per_start = -(-count // len(starts))
     bookings, taken = [], {}
-    for n in range(SLOTS_DAY_BOOKINGS):
+    for n in range(count):
         start = starts[n // per_start]
         taken[start] = taken.get(start, 0) + 1
         bookings.append(
@@ -236,8 +235,8 @@ def delivered(args) -> dict:
     }
 
 
-def slots_check(_args) -> dict:
-    """free_slots of the day with 10,000 bookings, in this process: time and queries,
+def slots_check(args) -> dict:
+    """free_slots of the crowded day, in this process: time and queries (`repeat` times),
     against a day without bookings (the number of queries must not depend on them)."""
     service = selectors.service_get(slug="bench-slots")
     crowded = datetime.fromisoformat(_crowded_day()).date()
@@ -248,7 +247,7 @@ def slots_check(_args) -> dict:
         with CaptureQueriesContext(connection) as queries:
             selectors.day_free_slots(service, day)
         times = []
-        for _ in range(50):
+        for _ in range(args["repeat"]):
             service = selectors.service_get(slug="bench-slots")
             began = time.perf_counter()
             selectors.day_free_slots(service, day)
@@ -263,6 +262,7 @@ def _crowded_day() -> str:
 
 
 COMMANDS = {
+    "migrate": migrate,
     "seed": seed,
     "pending": pending,
     "backlog": backlog,
@@ -273,16 +273,5 @@ COMMANDS = {
 }
 
 
-def serve() -> None:
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            reply = {"result": COMMANDS[request["command"]](request["args"])}
-        except Exception:
-            reply = {"error": traceback.format_exc()}
-        close_old_connections()  # as after a request: a broken session is not kept
-        print(DBTASKS_REPLY + json.dumps(reply, default=str), flush=True)
-
-
 if __name__ == "__main__":
-    serve()
+    lines.serve(COMMANDS, after=close_old_connections)  # as after a request: a broken session is not kept

@@ -1,11 +1,13 @@
 """Profile one API request in-process with pyinstrument, on the bench database that the last
 `make bench` left behind, with the production settings the bench uses:
 
-    python -m bench.profile_request booking|slots|floor|verify-payment [--count 300]
+    python -m bench.profile_request booking|slots|floor|verify-payment|deliver [--count 300]
 
 It prints where the time of `count` requests went (after 20 unmeasured ones) and the
 queries of one request. Only the site's own code runs here: no gunicorn, no worker; for
 verify-payment, the standalone sandbox (Razorpay's orders, checkout and payments).
+`deliver` is the worker's part instead: one booking's three messages sent (the task's
+body, without django-q2 around it) to the sandbox answering at once.
 """
 
 import argparse
@@ -22,7 +24,7 @@ from bench import stack
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["booking", "slots", "floor", "verify-payment"])
+    parser.add_argument("scenario", choices=["booking", "slots", "floor", "verify-payment", "deliver"])
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--database", default="bookings_bench")
     parser.add_argument("--no-profile", action="store_true", help="only the timings and the queries")
@@ -30,7 +32,7 @@ def main() -> int:
     ports = stack.Ports()  # the sandbox listens there for verify-payment; the others do not call it
     env = stack.production_env(ports, f"postgres://postgres@127.0.0.1:5432/{args.database}", q_workers=1)
     os.environ.update(env)
-    if args.scenario == "verify-payment":
+    if args.scenario in ("verify-payment", "deliver"):
         sandbox_db = stack.VAR / "sandbox-profile.sqlite3"
         shutil.copyfile(stack.VAR / f"sandbox-{args.database}.sqlite3", sandbox_db)
         sandbox = stack.sandbox(ports, stack.sandbox_env(ports, sandbox_db))
@@ -53,8 +55,14 @@ def profile(args, ports) -> int:
     client = Client(HTTP_HOST="127.0.0.1")
     numbers = iter(range(10**6))
     paid = iter(_paid_orders(client, data, 20 + 2 * args.count + 1, ports) if args.scenario == "verify-payment" else [])
+    unsent = iter(_unsent(client, data, 20 + 2 * args.count + 1) if args.scenario == "deliver" else [])
 
     def request():
+        if args.scenario == "deliver":
+            from notifications.services import deliver_batch
+
+            deliver_batch(next(unsent))
+            return client.get("/healthz")  # the status check below
         if args.scenario == "verify-payment":
             return client.post("/api/bookings/verify-payment", next(paid), content_type="application/json")
         if args.scenario == "floor":
@@ -107,6 +115,21 @@ def _booking_body(data: dict, service: str, n: int, *, phone_prefix: str) -> dic
         "customer": {"name": f"Profile {n}", "phone": f"{phone_prefix}{n:06d}", "email": f"p{n}@example.com"},
         "channels": ["sms", "whatsapp", "email"],
     }
+
+
+def _unsent(client, data: dict, count: int) -> list[list[int]]:
+    """The outbox rows of `count` new bookings, one list per booking."""
+    from notifications.models import Notification
+
+    created = []
+    for n in range(count):
+        body = _booking_body(data, data["free_service"], n, phone_prefix="+919896")
+        created.append(client.post("/api/bookings/", body, content_type="application/json").json()["id"])
+    rows = Notification.objects.filter(booking__in=created).order_by("pk").values_list("booking", "pk")
+    by_booking = {}
+    for booking, pk in rows:
+        by_booking.setdefault(booking, []).append(pk)
+    return list(by_booking.values())
 
 
 def _paid_orders(client, data: dict, count: int, ports) -> list[dict]:

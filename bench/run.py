@@ -2,7 +2,7 @@
 
 Starts, on a database of its own (created, migrated and seeded here), PostgreSQL-backed
 gunicorn with production settings, a qcluster and the standalone sandbox, drives the API
-with locust (headless, a separate process) at several concurrencies, measures the
+with locust (bench/load.py, a separate process) at several concurrencies, measures the
 outbox, and writes a markdown table, a JSON file and a chart to bench/results/.
 Every process it starts it stops, whatever happens.
 
@@ -23,10 +23,9 @@ from pathlib import Path
 
 import psycopg
 
-from bench import report, stack
+from bench import lines, report, stack
 from bench.stack import ROOT, VAR
 
-LOCUST = str(Path(sys.executable).with_name("locust"))
 SLOW, FAST, NONE = "2-3", "0.3", "0"
 
 
@@ -79,7 +78,8 @@ class Bench:
         self.results: dict = {"runs": [], "notifications": {}, "options": vars(options)}
         self.run_id = 0
         self.running: list = []  # every process started, for stop_everything()
-        self.dbtasks: dict[str, stack.DbTasks] = {}
+        self.dbtasks: dict[str, lines.Helper] = {}
+        self.load = self.started(lines.Helper("bench.load", dict(os.environ), VAR / "load.log", ROOT))  # locust
         self.web = self.worker = self.sandbox = self.blocking = None
         self.host = self.ports.site  # where the load goes
         self.meter = None
@@ -93,7 +93,8 @@ class Bench:
         env = env or self.env()
         key = env.get("REDIS_URL", "")  # the only difference between the environments used
         if key not in self.dbtasks:
-            self.dbtasks[key] = self.started(stack.DbTasks(env, f"dbtasks-{'redis' if key else 'orm'}"))
+            log = VAR / f"dbtasks-{'redis' if key else 'orm'}.log"
+            self.dbtasks[key] = self.started(lines.Helper("bench.dbtasks", env, log, ROOT))
         return self.dbtasks[key](command, **args)
 
     def migrate_databases(self) -> None:
@@ -103,12 +104,10 @@ class Bench:
         self.sandbox_db.unlink(missing_ok=True)
         migrate = [sys.executable, "manage.py", "migrate", "--noinput"]
         sandbox_env = stack.sandbox_env(self.ports, self.sandbox_db)
-        jobs = [
-            subprocess.Popen(migrate, cwd=ROOT, env=self.env(), stdout=subprocess.DEVNULL),
-            subprocess.Popen(migrate, cwd=ROOT, env=sandbox_env, stdout=subprocess.DEVNULL),
-        ]
-        if any(job.wait() for job in jobs):
-            raise RuntimeError("migrate failed")
+        sandbox = subprocess.Popen(migrate, cwd=ROOT, env=sandbox_env, stdout=subprocess.DEVNULL)
+        self.dbtask("migrate")  # the site's database, by the process that seeds it next
+        if sandbox.wait():
+            raise RuntimeError("the sandbox's migrate failed")
         self.started(stack.Autovacuum(self.db_url))
 
     def start_everything(self) -> None:
@@ -119,7 +118,7 @@ class Bench:
         blocking_env = self.env(DJANGO_SETTINGS_MODULE="bench.settings", BENCH_BLOCKING_NOTIFICATIONS="true")
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             jobs = [
-                pool.submit(self.dbtask, "seed"),
+                pool.submit(self.dbtask, "seed", crowd=self.o.crowd),
                 pool.submit(lambda: self.started(stack.sandbox(self.ports, sandbox_env))),
                 pool.submit(self.start_site),
                 pool.submit(
@@ -132,7 +131,7 @@ class Bench:
         self.write_data()
 
     def started(self, process):
-        """`process` (a stack.Process or stack.DbTasks), stopped when the bench ends, whatever happens."""
+        """`process` (a stack.Process or a lines.Helper), stopped when the bench ends, whatever happens."""
         self.running.append(process)
         return process
 
@@ -181,22 +180,13 @@ class Bench:
     # --- load ------------------------------------------------------------------------
 
     def locust(self, scenario: str, users: int, *, label: str, duration: float | None = None, **items) -> dict:
+        """One run of `scenario` at `users` clients (bench/load.py), its figures and the CPU spent meanwhile."""
         self.run_id += 1
-        duration = duration or self.o.duration
-        stats_file = VAR / f"locust-{self.run_id:02d}-{scenario}-{users}.json"
-        out = VAR / f"created-{self.run_id:02d}.txt"
-        out.unlink(missing_ok=True)
         data = self.write_data(**items)
-        env = {**os.environ, "BENCH_SCENARIO": scenario, "BENCH_DATA": str(data), "BENCH_RUN": str(self.run_id)}
-        env.update(BENCH_OUT=str(out), BENCH_STATS=str(stats_file), BENCH_SECONDS=str(duration))
-        command = [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary"]
-        command += ["-u", str(users), "-r", str(users * 10), "--stop-timeout", "30"]
-        command += ["--host", self.host, "--loglevel", "WARNING"]
-        with (VAR / "locust.log").open("ab") as log:
-            self.meter.start()
-            subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
-            cpu = self.meter.stop()
-        stats = json.loads(stats_file.read_text())
+        job = {"scenario": scenario, "users": users, "seconds": duration or self.o.duration, "host": self.host}
+        self.meter.start()
+        stats = self.load("run", **job, data=str(data), run=self.run_id)
+        cpu = self.meter.stop()
         requests_done = stats["count"] or 1
         run = {
             "scenario": scenario,
@@ -205,7 +195,6 @@ class Bench:
             "run": self.run_id,
             **stats,
             "cpu_ms_per_request": {name: 1000 * seconds / requests_done for name, seconds in cpu.items()},
-            "created": [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else [],
         }
         self.results["runs"].append({key: value for key, value in run.items() if key != "created"})
         return run
@@ -268,6 +257,7 @@ def main(argv=None) -> int:
     parser.add_argument("--q-workers", type=int, default=int(os.environ.get("BENCH_Q_WORKERS", 28)))
     parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 5)), help="s per run")
     parser.add_argument("--clients", default=os.environ.get("BENCH_CLIENTS", "1,8,32"))
+    parser.add_argument("--crowd", type=int, default=10_000, help="bookings on the day whose slots are timed")
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "bookings_bench"))
     parser.add_argument(
         "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -278,11 +268,9 @@ def main(argv=None) -> int:
     options = parser.parse_args(argv)
     if options.smoke:  # the bench itself works: every kind of run once, briefly, providers quick
         global SLOW
-        options.duration, options.clients, options.q_workers, SLOW = 0.3, "1", 4, "0.2-0.3"
+        options.duration, options.clients, options.q_workers, options.crowd, SLOW = 0.3, "1", 4, 1000, "0.2-0.3"
     options.clients = [int(c) for c in options.clients.split(",")]
     VAR.mkdir(parents=True, exist_ok=True)
-    for stale in [*VAR.glob("locust-*"), *VAR.glob("created-*"), VAR / "locust.log"]:
-        stale.unlink(missing_ok=True)
     began = time.monotonic()
     speed_before = loop_seconds()
     bench = Bench(options)
@@ -320,12 +308,12 @@ def scenarios(bench: Bench, progress: Progress) -> None:
     progress.step("databases: create, migrate")
     bench.migrate_databases()
     progress.step(
-        f"seeding 10,000 bookings; starting the sandbox, gunicorn ({o.workers} workers) with qcluster "
+        f"seeding {o.crowd:,} bookings; starting the sandbox, gunicorn ({o.workers} workers) with qcluster "
         f"({o.q_workers} workers, ORM broker), and the blocking baseline's gunicorn"
     )
     bench.start_everything()
-    progress.step("slots for a day with 10,000 bookings")
-    results["slots_check"] = bench.dbtask("slots_check")
+    progress.step(f"slots for a day with {o.crowd:,} bookings")
+    results["slots_check"] = bench.dbtask("slots_check", repeat=5 if o.smoke else 50)
     notes = results["notifications"]
     outbox_latency(bench, progress, "orm")
     stack.set_latency(bench.ports, messaging=SLOW)

@@ -161,7 +161,10 @@ def gunicorn(port: int, env: dict, workers: int, name: str = "gunicorn") -> Proc
     command = [PYTHON, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     # No recycling while measuring: a recycled worker's CPU (and its database session's)
     # would drop out of the CPU meter, which samples the processes alive at both ends.
-    command += ["--workers", str(workers), "--max-requests", "0", "--access-logfile", "-", "bookings_project.wsgi"]
+    command += ["--workers", str(workers), "--max-requests", "0", "--access-logfile", "-"]
+    # The site imported once, before the workers fork: they start in a fraction of the CPU.
+    # (Not in production's config: there `systemctl reload` must load new code.)
+    command += ["--preload", "bookings_project.wsgi"]
     process = Process(name, command, env).start()
     process.wait_for_url(f"{site}/healthz")
     for _ in range(workers * 4):  # every worker imports the site before the first measurement
@@ -218,42 +221,6 @@ def pay_in_checkout(ports: Ports, order_id: str) -> dict | None:
         timeout=30,
     )
     return response.json() if response.status_code == 200 else None
-
-
-DBTASKS_REPLY = "dbtasks-reply "  # starts bench.dbtasks' answers, whatever else it may print
-
-
-class DbTasks:
-    """A `python -m bench.dbtasks` process: Django set up once for every command of the run."""
-
-    def __init__(self, env: dict, name: str):
-        self.log = (VAR / f"{name}.log").open("ab")
-        command = [PYTHON, "-m", "bench.dbtasks"]
-        self.popen = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True
-        )
-
-    def __call__(self, command: str, **args) -> dict:
-        self.popen.stdin.write(json.dumps({"command": command, "args": args}) + "\n")
-        self.popen.stdin.flush()
-        for line in self.popen.stdout:
-            if line.startswith(DBTASKS_REPLY):
-                reply = json.loads(line[len(DBTASKS_REPLY) :])
-                break
-        else:
-            raise RuntimeError(f"dbtasks stopped during {command}; see {self.log.name}")
-        if "error" in reply:
-            raise RuntimeError(f"dbtasks {command} failed:\n{reply['error'][-3000:]}")
-        return reply["result"]
-
-    def stop(self) -> None:
-        self.popen.stdin.close()  # its loop ends
-        try:
-            self.popen.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait()
-        self.log.close()
 
 
 class CpuMeter:
