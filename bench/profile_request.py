@@ -13,7 +13,7 @@ body, without django-q2 around it) to the sandbox answering at once.
 import argparse
 import json
 import os
-import shutil
+import sqlite3
 import sys
 import time
 
@@ -34,7 +34,12 @@ def main() -> int:
     os.environ.update(env)
     if args.scenario in ("verify-payment", "deliver"):
         sandbox_db = stack.VAR / "sandbox-profile.sqlite3"
-        shutil.copyfile(stack.VAR / f"sandbox-{args.database}.sqlite3", sandbox_db)
+        for stale in (sandbox_db, sandbox_db.with_name(sandbox_db.name + "-wal")):
+            stale.unlink(missing_ok=True)
+        # SQLite's backup, not a file copy: the latest writes may still be in the -wal file
+        source, copy = sqlite3.connect(stack.VAR / f"sandbox-{args.database}.sqlite3"), sqlite3.connect(sandbox_db)
+        source.backup(copy)
+        source.close(), copy.close()
         sandbox = stack.sandbox(ports, stack.sandbox_env(ports, sandbox_db))
         try:
             return profile(args, ports)

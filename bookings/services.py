@@ -171,31 +171,44 @@ def _create(service: Service, start: datetime, fields: dict, *, user, pay_online
     raise AssertionError("unreachable")
 
 
-def transition(booking: Booking, to: str, *, actor=None, source: str = Source.STAFF, note: str = "") -> Booking:
+def transition(
+    booking: Booking, to: str, *, actor=None, source: str = Source.STAFF, note: str = "", locked: bool = False
+) -> Booking:
     """Move `booking` to status `to`: the one place where a status changes.
 
     Raises InvalidTransition for a move the state machine forbids (nothing
     changes) and SlotUnavailable when a lapsed booking's place has been taken.
     Returns the booking as saved; the instance passed in is updated too.
+    `locked`: the caller's transaction already holds the booking's row lock (and
+    loaded it, with its service, under that lock): it is moved as it is.
     """
+    if locked:
+        return _move(booking, to, actor=actor, source=source, note=note)
     with transaction.atomic():
         # of=("self",): lock the booking only, not the service row it is joined to.
-        locked = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
-        from_status = locked.status
-        if not states.can_move(from_status, to):
-            raise InvalidTransition(
-                f"A {locked.get_status_display().lower()} booking cannot become {Status(to).label.lower()}."
-            )
-        held, holds = states.holds_place(from_status), states.holds_place(to)
-        if held and not holds:
-            _release_place(locked)
-        elif holds and not held and not _take_place(locked.service, locked.start):
-            raise SlotUnavailable("The place was taken after the booking lapsed.")
-        locked.status = to
-        locked.save(update_fields=["status", "updated_at"])
-        _record(locked, from_status, actor=actor, source=source, note=note)
-    booking.status, booking.updated_at = locked.status, locked.updated_at
-    return locked
+        row = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
+        _move(row, to, actor=actor, source=source, note=note)
+    booking.status, booking.updated_at = row.status, row.updated_at
+    return row
+
+
+def _move(booking: Booking, to: str, *, actor, source: str, note: str) -> Booking:
+    """transition() on a booking whose row this transaction has locked. Nothing is written
+    before the move is known to be possible: a caller may catch the error and go on."""
+    from_status = booking.status
+    if not states.can_move(from_status, to):
+        raise InvalidTransition(
+            f"A {booking.get_status_display().lower()} booking cannot become {Status(to).label.lower()}."
+        )
+    held, holds = states.holds_place(from_status), states.holds_place(to)
+    if held and not holds:
+        _release_place(booking)
+    elif holds and not held and not _take_place(booking.service, booking.start):
+        raise SlotUnavailable("The place was taken after the booking lapsed.")
+    booking.status = to
+    booking.save(update_fields=["status", "updated_at"])
+    _record(booking, from_status, actor=actor, source=source, note=note)
+    return booking
 
 
 def booking_cancel(booking: Booking, *, actor=None, by_staff: bool, note: str = "") -> Booking:

@@ -187,7 +187,7 @@ def _apply(pk: int, booking_id: int, *, order_id: str, entity: dict, source: str
         _record(payment, new, entity["id"])
         log.info("payment %s of order %s is %s (from %s)", entity["id"], order_id, new, source)
         if new == S.CAPTURED:
-            _settle(booking, payment, source)  # transition() updates `booking` too
+            _settle(booking, payment, source)  # moves `booking` on
     return payment, booking
 
 
@@ -209,7 +209,8 @@ def _settle(booking: Booking, payment: Payment, source: str) -> None:
     if booking.status in {B.AWAITING_PAYMENT, B.EXPIRED}:
         to = B.CONFIRMED if booking.service.auto_confirm_paid else B.PENDING
         try:
-            transition(booking, to, source=BookingEvent.Source.PAYMENT, note=f"Paid ({payment.payment_id}, {source})")
+            note = f"Paid ({payment.payment_id}, {source})"
+            transition(booking, to, source=BookingEvent.Source.PAYMENT, note=note, locked=True)
             return
         except SlotUnavailable:  # a late payment, and someone else has the place now
             reason = Refund.Reason.PLACE_TAKEN
