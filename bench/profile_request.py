@@ -27,10 +27,12 @@ def main() -> int:
     parser.add_argument("scenario", choices=["booking", "slots", "floor", "verify-payment", "deliver"])
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--database", default="bookings_bench")
+    parser.add_argument("--redis", default="", help="the Redis broker and cache at this URL (redis://...)")
     parser.add_argument("--no-profile", action="store_true", help="only the timings and the queries")
     args = parser.parse_args()
     ports = stack.Ports()  # the sandbox listens there for verify-payment; the others do not call it
-    env = stack.production_env(ports, f"postgres://postgres@127.0.0.1:5432/{args.database}", q_workers=1)
+    database_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    env = stack.production_env(ports, database_url, redis_url=args.redis, q_workers=1)
     os.environ.update(env)
     if args.scenario in ("verify-payment", "deliver"):
         sandbox_db = stack.VAR / "sandbox-profile.sqlite3"
