@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
+import redis
 
 from bench import lines, report, stack
 from bench.stack import ROOT, VAR
@@ -150,6 +151,10 @@ class Bench:
         for process in (self.web, self.worker):
             if process:
                 process.stop()
+        if redis_url:
+            # The bench's own Redis database, emptied: tasks an earlier run or anything else
+            # left in its queue would be the new cluster's first work, on our database.
+            redis.Redis.from_url(redis_url).flushdb()
         self.suffix = "redis" if redis_url else "orm"
         self.broker_env = self.env(**({"REDIS_URL": redis_url} if redis_url else {}))
         self.web = self.started(
