@@ -1,8 +1,9 @@
 """gunicorn for production: `gunicorn --config deploy/gunicorn.conf.py bookings_project.wsgi`.
 
 Every setting can be overridden from the environment (GUNICORN_*) or the command line.
-Requests never wait on a provider (messages leave through the queue), so sync workers
-with a short timeout are enough; add workers for more concurrency, or nodes.
+Messages leave through the queue: only the two payment requests wait on a provider
+(Razorpay). One request per worker (GUNICORN_THREADS=1) keeps bookings fastest; threads
+let a worker serve others while Razorpay answers (measured: README, Deployment).
 """
 
 import multiprocessing
