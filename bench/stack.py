@@ -91,6 +91,9 @@ def sandbox_env(ports: Ports, sqlite_path: Path) -> dict:
             "SANDBOX_POSTMARK_WEBHOOK_URL": "",
             "SANDBOX_CALLBACK_DELAY": "86400",
             "LOG_LEVEL": "WARNING",
+            # The SDKs keep their connections open, so the sandbox's threads last: each
+            # keeps its SQLite connection instead of opening one per call (0.5 ms of CPU).
+            "CONN_MAX_AGE": "600",
         }
     )
     return env
