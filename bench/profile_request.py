@@ -34,6 +34,9 @@ def main() -> int:
     database_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = stack.production_env(ports, database_url, redis_url=args.redis, q_workers=1)
     os.environ.update(env)
+    made_by_bench = [stack.VAR / f"data-{args.database}.json", stack.VAR / f"sandbox-{args.database}.sqlite3"]
+    if missing := [str(path) for path in made_by_bench if not path.exists()]:
+        sys.exit(f"{', '.join(missing)}: not found; `make bench` (in this checkout) makes them")
     if args.scenario in ("verify-payment", "deliver"):
         sandbox_db = stack.VAR / "sandbox-profile.sqlite3"
         for stale in (sandbox_db, sandbox_db.with_name(sandbox_db.name + "-wal")):
@@ -62,25 +65,34 @@ def profile(args, ports) -> int:
     client = Client(HTTP_HOST="127.0.0.1")
     numbers = iter(range(10**6))
     paid = iter(_paid_orders(client, data, 20 + 2 * args.count + 1, ports) if args.scenario == "verify-payment" else [])
-    unsent = iter(_unsent(client, data, 20 + 2 * args.count + 1) if args.scenario == "deliver" else [])
+    unsent = _unsent(client, data, 20 + 2 * args.count + 1) if args.scenario == "deliver" else []
+    batches = iter(unsent)
 
-    def request():
+    def request() -> int:
+        """The status code."""
         if args.scenario == "deliver":
             from notifications.services import deliver_batch
 
-            deliver_batch(next(unsent))
-            return client.get("/healthz")  # the status check below
+            deliver_batch(next(batches))
+            return 200  # checked below, on the rows
         if args.scenario == "verify-payment":
-            return client.post("/api/bookings/verify-payment", next(paid), content_type="application/json")
-        if args.scenario == "floor":
-            return client.get("/healthz")
-        if args.scenario == "slots":
-            return client.get(f"/api/services/{data['slots_service']}/slots/?date={data['slots_date']}")
-        body = _booking_body(data, data["free_service"], next(numbers), phone_prefix="+919899")
-        return client.post("/api/bookings/", body, content_type="application/json")
+            response = client.post("/api/bookings/verify-payment", next(paid), content_type="application/json")
+        elif args.scenario == "floor":
+            response = client.get("/healthz")
+        elif args.scenario == "slots":
+            response = client.get(f"/api/services/{data['slots_service']}/slots/?date={data['slots_date']}")
+        else:
+            body = _booking_body(data, data["free_service"], next(numbers), phone_prefix="+919899")
+            response = client.post("/api/bookings/", body, content_type="application/json")
+        return response.status_code
 
     for _ in range(20):
-        assert request().status_code in (200, 201)
+        assert request() in (200, 201)
+    if unsent:
+        from notifications.models import Notification
+
+        first = [pk for batch in unsent[:20] for pk in batch]
+        assert not Notification.objects.filter(pk__in=first).exclude(status="sent").exists(), "not sent"
     queries = []  # not CaptureQueriesContext: request_started empties the query log it reads
 
     def record(execute, sql, params, many, context):

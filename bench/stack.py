@@ -134,6 +134,7 @@ class Process:
 
     def _check(self, deadline: float) -> None:
         if self.popen.poll() is not None or time.monotonic() > deadline:
+            self.stop()  # whoever started it will not: it never got the process
             raise RuntimeError(f"{self.name} did not start; see {self.log_path}")
         time.sleep(0.2)
 

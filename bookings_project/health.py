@@ -5,9 +5,9 @@ from django.db import DatabaseError, connection
 from django.db.models import Min
 from django.http import JsonResponse
 from django.utils import timezone
-from django_q.brokers import get_broker
 from redis.exceptions import RedisError
 
+from bookings_project import outbox
 from notifications.models import Notification
 
 
@@ -22,7 +22,7 @@ def _database() -> dict:
 
 
 def _broker() -> dict:
-    broker = get_broker()
+    broker = outbox.broker()
     broker.ping()
     return {"ok": True, "broker": broker.info(), "queued_tasks": broker.queue_size()}
 

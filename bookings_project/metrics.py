@@ -15,7 +15,6 @@ from django.db.models import Count
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django_q.brokers import get_broker
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -28,6 +27,7 @@ from prometheus_client.core import GaugeMetricFamily
 from redis.exceptions import RedisError
 
 from bookings.models import Booking
+from bookings_project import outbox
 from notifications.models import Notification
 from payments.models import Payment, WebhookEvent
 
@@ -106,7 +106,7 @@ class DatabaseCollector:
     def _queue_depth(self) -> GaugeMetricFamily:
         family = GaugeMetricFamily("queue_depth", "Tasks waiting on the django-q2 broker (-1: unreachable)")
         try:
-            family.add_metric([], get_broker().queue_size())
+            family.add_metric([], outbox.broker().queue_size())
         except (RedisError, OSError):
             family.add_metric([], -1)
         return family

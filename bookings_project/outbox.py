@@ -6,14 +6,31 @@ claimed by a worker (status "sending", claimed_at), and on a failure put back
 task: the sweeper, run every minute, enqueues again what lost its task or its worker.
 """
 
+import os
 import random
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django_q.brokers import Broker, get_broker
+from django_q.conf import Conf
 
 QUEUED, SENDING = "queued", "sending"
+
+_broker: tuple[tuple, Broker] | None = None
+
+
+def broker() -> Broker:
+    """This process's django-q2 broker for the configuration in force. get_broker() makes
+    a new one per call, and the Redis broker a new connection pool with it: each task
+    enqueued opened and closed a TCP connection to Redis (measured under gunicorn: 2 ms
+    more CPU per booking than on the database broker). A forked child makes its own."""
+    global _broker
+    key = (os.getpid(), repr(Conf.REDIS), Conf.ORM)
+    if _broker is None or _broker[0] != key:
+        _broker = (key, get_broker())
+    return _broker[1]
 
 
 def retry_delay(attempts: int, *, base_seconds: float, max_seconds: float) -> timedelta:

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
-from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
@@ -87,7 +86,7 @@ def enqueue(ids: Iterable[int]) -> None:
     """One task per batch of rows (the rows of one booking change, or up to
     NOTIFICATIONS_SEND_THREADS rows of a sweep): its worker sends them side by side."""
     ids = list(ids)
-    broker = get_broker()
+    broker = outbox.broker()
     request_id = request_ids.current()  # the worker's log lines join the request's
     size = max(settings.NOTIFICATIONS_SEND_THREADS, 1)
     for batch in (ids[i : i + size] for i in range(0, len(ids), size)):

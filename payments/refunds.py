@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django_q.brokers import get_broker
 from django_q.tasks import async_task
 
 from bookings.models import Booking
@@ -65,7 +64,7 @@ def refund_request(
 
 
 def enqueue(ids) -> None:
-    broker = get_broker()
+    broker = outbox.broker()
     for pk in ids:
         async_task(SEND_TASK, pk, broker=broker, task_name=f"refund-{pk}")
 

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Count
 from django.utils import timezone
-from django_q.brokers import get_broker
 from django_q.models import Failure
 from redis.exceptions import RedisError
 
+from bookings_project import outbox
 from notifications.models import Notification
 
 register = template.Library()
@@ -22,7 +22,7 @@ def queue_health():
     hour_ago = timezone.now() - timedelta(hours=1)
     Status = Notification.Status
     try:
-        tasks_waiting = get_broker().queue_size()
+        tasks_waiting = outbox.broker().queue_size()
     except (RedisError, DatabaseError):  # a broker that is down is what this panel is for
         tasks_waiting = None
     return {

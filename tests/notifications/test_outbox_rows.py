@@ -72,3 +72,22 @@ def test_a_committed_booking_puts_its_rows_on_the_queue_in_one_task(service, tom
     tasks = drain_queue()
     assert len(tasks) == 1  # one task per booking change; its worker sends the rows side by side
     assert sorted(tasks[0]["args"][0]) == sorted(Notification.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bookings_enqueue_over_the_process_kept_broker_connection(service, tomorrow, customer):
+    """On Redis the tasks go over one kept connection, not a TCP connection opened and closed
+    per booking (which django-q2's get_broker() would do: a new connection pool per call)."""
+    import redis
+    from django_q.conf import Conf
+
+    if Conf.ORM:
+        pytest.skip("the database broker's task is a row in the booking's own transaction")
+    drain_queue()
+    server = redis.Redis.from_url(Conf.REDIS)
+    opened_before = server.info("stats")["total_connections_received"]
+    for hour in range(10, 15):
+        booking_create(service=service, start=local(tomorrow, hour), **customer)
+    opened = server.info("stats")["total_connections_received"] - opened_before
+    assert len(drain_queue()) == 5  # every booking's task reached the queue
+    assert opened <= 2, f"{opened} connections to Redis for 5 bookings"
