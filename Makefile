@@ -110,7 +110,7 @@ clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles
 
 # The benchmark: gunicorn, qcluster and the standalone sandbox on a database of its own
-# (bookings_bench), driven by locust; results in bench/results/. About 9 minutes.
+# (bookings_bench), driven by locust; results in bench/results/. About 8 minutes.
 # BENCH_WORKERS (gunicorn), BENCH_Q_WORKERS, BENCH_DURATION (s per run) change it.
 $(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
 	$(BIN)/pip install --quiet -r bench/requirements.txt
