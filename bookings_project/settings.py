@@ -7,7 +7,7 @@ environment; a missing one stops the process at start.
 
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -361,9 +361,20 @@ Q_CLUSTER = {
     "label": "Task queue",
 }
 if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
+    # A Redis that stops answering must not hold a request for the kernel's connect
+    # timeout (minutes): a booking's enqueue after its commit, and its rate limit, give
+    # up within seconds (the sweeper enqueues later; the limit lets it through). The
+    # broker's reads wait longer than the cluster's 1 s blocking pop.
+    _timeouts = {"socket_connect_timeout": 1, "socket_timeout": 5}
+    Q_CLUSTER["redis"] = REDIS_URL + ("&" if "?" in REDIS_URL else "?") + urlencode(_timeouts)
     # One cache for every process (throttling counts), instead of one per process.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_timeouts, "socket_timeout": 1},
+        }
+    }
 else:
     Q_CLUSTER["orm"] = "default"
 

@@ -66,3 +66,14 @@ def test_redis_stopped_while_booking_then_every_message_goes_out(
     assert len(sent) == len(set(sent)) == 21
     # Tasks the sweeper enqueued again for rows already sent may still wait: they are no-ops.
     figure("broker_down", "20/20 bookings made with Redis down; 21/21 messages sent once it was back")
+
+
+@pytest.mark.django_db
+def test_a_booking_is_made_while_the_throttles_cache_is_unreachable(anon, body, settings):  # noqa: F811
+    """The API's rate limits count in the shared cache, Redis in production: with Redis down
+    they let requests through (and say so in the log) rather than fail the booking."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = anon.post(BOOKINGS, body(10), format="json")
+    assert response.status_code == 201, response.content
