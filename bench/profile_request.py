@@ -34,17 +34,20 @@ def main() -> int:
     database_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = stack.production_env(ports, database_url, redis_url=args.redis, q_workers=1)
     os.environ.update(env)
-    made_by_bench = [stack.VAR / f"data-{args.database}.json", stack.VAR / f"sandbox-{args.database}.sqlite3"]
+    uses_sandbox = args.scenario in ("verify-payment", "deliver")
+    bench_sandbox_db = stack.VAR / f"sandbox-{args.database}.sqlite3"
+    made_by_bench = [stack.VAR / f"data-{args.database}.json", *([bench_sandbox_db] if uses_sandbox else [])]
     if missing := [str(path) for path in made_by_bench if not path.exists()]:
         sys.exit(f"{', '.join(missing)}: not found; `make bench` (in this checkout) makes them")
-    if args.scenario in ("verify-payment", "deliver"):
+    if uses_sandbox:
         sandbox_db = stack.VAR / "sandbox-profile.sqlite3"
         for stale in (sandbox_db, sandbox_db.with_name(sandbox_db.name + "-wal")):
             stale.unlink(missing_ok=True)
         # SQLite's backup, not a file copy: the latest writes may still be in the -wal file
-        source, copy = sqlite3.connect(stack.VAR / f"sandbox-{args.database}.sqlite3"), sqlite3.connect(sandbox_db)
+        source, copy = sqlite3.connect(bench_sandbox_db), sqlite3.connect(sandbox_db)
         source.backup(copy)
-        source.close(), copy.close()
+        source.close()
+        copy.close()
         sandbox = stack.sandbox(ports, stack.sandbox_env(ports, sandbox_db))
         try:
             return profile(args, ports)
