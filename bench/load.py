@@ -79,6 +79,14 @@ class Booking(Bench):
         self.client.post("/api/bookings/", json=customer_body(job.data["free_service"]), name="booking")
 
 
+class NaiveBooking(Bench):
+    """The same booking by the naive path (bench/naive.py), on the baselines' site."""
+
+    @task
+    def book(self):
+        self.client.post("/bench/naive/bookings/", json=customer_body(job.data["free_service"]), name="booking-naive")
+
+
 class PacedBooking(Booking):
     """Light load: one booking every half second, to time the outbox when it is not busy."""
 
@@ -115,6 +123,7 @@ USERS = {
     "floor": Floor,
     "slots": Slots,
     "booking": Booking,
+    "booking-naive": NaiveBooking,
     "booking-paced": PacedBooking,
     "razorpay-booking": RazorpayBooking,
     "verify-payment": VerifyPayment,

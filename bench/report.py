@@ -73,10 +73,49 @@ def markdown(results: dict, chart: str) -> str:
         if zero.get(clients) and slow_p95
     ]
     lines += ["", "Booking p95 with providers at 2-3 s over p95 with providers at 0 s: " + "; ".join(ratios), ""]
+    lines += against_naive(runs)
     lines += notifications(results)
     lines += slots(results)
     lines += ["", f"![latency by scenario and concurrency]({chart})", ""]
     return "\n".join(lines)
+
+
+def against_naive(runs: list[dict]) -> list[str]:
+    """Each booking run beside the naive path's run that followed it (bench/naive.py)."""
+    naive = {(r["label"], r["clients"]): r for r in runs if r["scenario"] == "booking-naive"}
+    pairs = [
+        (run, naive.get((run["label"].replace("booking", "naive booking", 1), run["clients"])))
+        for run in runs
+        if run["scenario"] == "booking"
+    ]
+    pairs = [(ours, theirs) for ours, theirs in pairs if theirs]
+    if not pairs:
+        return []
+
+    def cpu(run: dict, *, worker: bool) -> float:
+        c = run["cpu_ms_per_request"]
+        return c.get("web", 0) + c.get("db", 0) + (c.get("worker", 0) if worker else 0)
+
+    def cell(ours, theirs, digits: int = 0) -> str:
+        ratio = f" ({ours / theirs:.2f})" if ours and theirs else ""
+        return f"{fmt(ours, digits)} / {fmt(theirs, digits)}{ratio}"
+
+    lines = [
+        "Against the naive path (bench/naive.py: a ModelSerializer, the slot's row locked, each row saved on its "
+        "own, a task per message in a commit of its own), run on the baselines' gunicorn right after each booking "
+        "run, on the same cores with the same worker:",
+        "",
+        "| ours / naive path (ratio) | clients | p50 ms | p95 ms | p99 ms | req/s | CPU ms/req web+db | +worker |",
+        "|---|---:|---|---|---|---|---|---|",
+    ]
+    for ours, theirs in pairs:
+        lines.append(
+            f"| {ours['label']} | {ours['clients']} | {cell(ours['p50'], theirs['p50'])} "
+            f"| {cell(ours['p95'], theirs['p95'])} | {cell(ours['p99'], theirs['p99'])} "
+            f"| {cell(ours['rps'], theirs['rps'])} | {cell(cpu(ours, worker=False), cpu(theirs, worker=False), 1)} "
+            f"| {cell(cpu(ours, worker=True), cpu(theirs, worker=True), 1)} |"
+        )
+    return [*lines, ""]
 
 
 def notifications(results: dict) -> list[str]:

@@ -81,7 +81,7 @@ class Bench:
         self.running: list = []  # every process started, for stop_everything()
         self.dbtasks: dict[str, lines.Helper] = {}
         self.load = self.started(lines.Helper("bench.load", dict(os.environ), VAR / "load.log", ROOT))  # locust
-        self.web = self.worker = self.sandbox = self.blocking = None
+        self.web = self.worker = self.sandbox = self.baselines = None
         self.host = self.ports.site  # where the load goes
         self.meter = None
 
@@ -112,11 +112,12 @@ class Bench:
         self.started(stack.Autovacuum(self.db_url))
 
     def start_everything(self) -> None:
-        """Seeds the data while the sandbox, the site, its worker and the blocking baseline's
-        site start, side by side: none of them waits for another."""
+        """Seeds the data while the sandbox, the site, its worker and the baselines' site
+        (the naive path and the blocking baseline) start, side by side: none waits for another."""
         sandbox_env = stack.sandbox_env(self.ports, self.sandbox_db)
-        # The baseline sends inside its requests (django-q2's sync mode): no worker of its own.
-        blocking_env = self.env(DJANGO_SETTINGS_MODULE="bench.settings", BENCH_BLOCKING_NOTIFICATIONS="true")
+        # The blocking baseline sends inside its requests (django-q2's sync mode): no worker of
+        # its own; the naive path's tasks go to the site's worker.
+        baselines_env = self.env(DJANGO_SETTINGS_MODULE="bench.settings", BENCH_BLOCKING_NOTIFICATIONS="true")
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             jobs = [
                 pool.submit(self.dbtask, "seed", crowd=self.o.crowd),
@@ -124,11 +125,13 @@ class Bench:
                 pool.submit(self.start_site),
                 pool.submit(
                     lambda: self.started(
-                        stack.gunicorn(self.ports.blocking_web, blocking_env, self.o.workers, name="gunicorn-blocking")
+                        stack.gunicorn(
+                            self.ports.baselines_web, baselines_env, self.o.workers, name="gunicorn-baselines"
+                        )
                     )
                 ),
             ]
-        self.data, self.sandbox, _, self.blocking = [job.result() for job in jobs]
+        self.data, self.sandbox, _, self.baselines = [job.result() for job in jobs]
         self.write_data()
 
     def started(self, process):
@@ -178,9 +181,19 @@ class Bench:
             }
         )
 
-    def use_blocking_site(self) -> None:
-        self.host = self.ports.blocking_site
-        self.measure(self.blocking)
+    def use_site(self, *, baselines: bool = False) -> None:
+        """Where the load goes and whose CPU is measured: the site, or the baselines' site."""
+        self.host = self.ports.baselines_site if baselines else self.ports.site
+        self.measure(self.baselines if baselines else self.web)
+
+    def booking_and_naive(self, users: int, *, label: str) -> dict:
+        """Our booking, then the same by the naive path at once: the yardstick of issue 9's
+        targets, on this machine as it is now (VMs drift within minutes)."""
+        run = self.locust("booking", users, label=label)
+        self.use_site(baselines=True)
+        self.locust("booking-naive", users, label=label.replace("booking", "naive booking", 1))
+        self.use_site()
+        return run
 
     # --- load ------------------------------------------------------------------------
 
@@ -314,7 +327,7 @@ def scenarios(bench: Bench, progress: Progress) -> None:
     bench.migrate_databases()
     progress.step(
         f"seeding {o.crowd:,} bookings; starting the sandbox, gunicorn ({o.workers} workers) with qcluster "
-        f"({o.q_workers} workers, ORM broker), and the blocking baseline's gunicorn"
+        f"({o.q_workers} workers, ORM broker), and the baselines' gunicorn"
     )
     bench.start_everything()
     progress.step(f"slots for a day with {o.crowd:,} bookings")
@@ -326,8 +339,12 @@ def scenarios(bench: Bench, progress: Progress) -> None:
     booking_runs = {}
     for scenario in ("floor", "slots", "booking") if not o.smoke else ("floor", "booking"):
         for users in o.clients:
-            progress.step(f"{scenario}, {users} clients")
-            run = bench.locust(scenario, users, label=f"{scenario}")
+            if scenario == "booking":
+                progress.step(f"booking and naive booking, {users} clients")
+                run = bench.booking_and_naive(users, label="booking")
+            else:
+                progress.step(f"{scenario}, {users} clients")
+                run = bench.locust(scenario, users, label=scenario)
             booking_runs.setdefault(scenario, []).append(run["run"])
     if not o.smoke:
         # The same bookings while the queue worker is stopped (their messages wait in the
@@ -335,8 +352,8 @@ def scenarios(bench: Bench, progress: Progress) -> None:
         # the backlog of the runs before on the same cores. At 1 client they are alike.
         bench.worker.stop()
         for users in o.clients[1:]:
-            progress.step(f"booking, queue worker stopped, {users} clients")
-            bench.locust("booking", users, label="booking, queue worker stopped")
+            progress.step(f"booking and naive booking, queue worker stopped, {users} clients")
+            bench.booking_and_naive(users, label="booking, queue worker stopped")
         bench.start_worker()
         orders = []
         for users in o.clients:
@@ -399,7 +416,7 @@ def scenarios(bench: Bench, progress: Progress) -> None:
             bench.wait_drained(300)
         throughput(bench, progress, "redis")
 
-    bench.use_blocking_site()
+    bench.use_site(baselines=True)
     stack.set_latency(bench.ports, messaging=SLOW)
     for users in o.clients[:2]:
         progress.step(f"blocking booking, {users} clients")

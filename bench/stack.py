@@ -41,9 +41,9 @@ def free_port() -> int:
 
 class Ports:
     def __init__(self):
-        self.web, self.blocking_web, self.sandbox = free_port(), free_port(), free_port()
+        self.web, self.baselines_web, self.sandbox = free_port(), free_port(), free_port()
         self.site = f"http://127.0.0.1:{self.web}"
-        self.blocking_site = f"http://127.0.0.1:{self.blocking_web}"  # the blocking baseline's gunicorn
+        self.baselines_site = f"http://127.0.0.1:{self.baselines_web}"  # the naive and blocking baselines' gunicorn
         self.sandbox_base = f"http://127.0.0.1:{self.sandbox}/sandbox"
 
 
