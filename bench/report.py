@@ -84,9 +84,7 @@ def against_naive(runs: list[dict]) -> list[str]:
     """Each booking run beside the naive path's run that followed it (bench/naive.py)."""
     naive = {(r["label"], r["clients"]): r for r in runs if r["scenario"] == "booking-naive"}
     pairs = [
-        (run, naive.get((run["label"].replace("booking", "naive booking", 1), run["clients"])))
-        for run in runs
-        if run["scenario"] == "booking"
+        (run, naive.get((f"naive {run['label']}", run["clients"]))) for run in runs if run["scenario"] == "booking"
     ]
     pairs = [(ours, theirs) for ours, theirs in pairs if theirs]
     if not pairs:
@@ -102,8 +100,9 @@ def against_naive(runs: list[dict]) -> list[str]:
 
     lines = [
         "Against the naive path (bench/naive.py: a ModelSerializer, the slot's row locked, each row saved on its "
-        "own, a task per message in a commit of its own), run on the baselines' gunicorn right after each booking "
-        "run, on the same cores with the same worker:",
+        "own, a task per message in a commit of its own), on the baselines' gunicorn right after our bookings at "
+        "each concurrency, both with the queue worker stopped (the web and the database alone; the naive path's "
+        "messages are set aside, not sent):",
         "",
         "| ours / naive path (ratio) | clients | p50 ms | p95 ms | p99 ms | req/s | CPU ms/req web+db | +worker |",
         "|---|---:|---|---|---|---|---|---|",
@@ -188,7 +187,8 @@ def notifications(results: dict) -> list[str]:
         lines += [
             "",
             f"Every message delivered: **{'yes' if ok else 'NO'}** - outbox rows {d['outbox_rows']}, sent "
-            f"{d['sent']}, not sent {d['not_sent']}; the sandbox accepted {d['sandbox_accepted']}, of which "
+            f"{d['sent']}, not sent {d['not_sent']} (and the naive path's, set aside unsent: {d.get('set_aside', 0)}); "
+            f"the sandbox accepted {d['sandbox_accepted']}, of which "
             f"{d['sent_and_in_sandbox']} match a sent row; sent twice {d['sent_twice']}, "
             f"accepted without a row {d['sandbox_without_row']}.",
         ]

@@ -78,6 +78,7 @@ class Bench:
         self.data_path = VAR / f"data-{options.database}.json"
         self.results: dict = {"runs": [], "notifications": {}, "options": vars(options)}
         self.run_id = 0
+        self.naive_runs: list[int] = []
         self.running: list = []  # every process started, for stop_everything()
         self.dbtasks: dict[str, lines.Helper] = {}
         self.load = self.started(lines.Helper("bench.load", dict(os.environ), VAR / "load.log", ROOT))  # locust
@@ -191,7 +192,7 @@ class Bench:
         targets, on this machine as it is now (VMs drift within minutes)."""
         run = self.locust("booking", users, label=label)
         self.use_site(baselines=True)
-        self.locust("booking-naive", users, label=label.replace("booking", "naive booking", 1))
+        self.naive_runs.append(self.locust("booking-naive", users, label=f"naive {label}")["run"])
         self.use_site()
         return run
 
@@ -313,12 +314,13 @@ def steps(o) -> int:
     blocking = min(2, per)
     if o.smoke:
         redis = 3 if o.redis else 0  # the restart, light load at 0 s, throughput at 0.3 s
-        return 4 + 3 * per + 3 + redis + blocking  # 3: the drain, throughput, the final count
+        # floor, booking, booking beside the naive path with the worker stopped, booking at 0 s
+        return 4 + 4 * per + 3 + redis + blocking  # 3: the drain, throughput, the final count
     redis = 6 if o.redis else 0  # the restart, booking, light load twice, throughput twice
     # 7 runs at each concurrency (floor, slots, booking, razorpay-booking, verify-payment,
-    # confirm, booking at 0 s) and the worker-stopped bookings; 7 steps after those runs:
+    # confirm, booking at 0 s) and the worker-stopped bookings beside the naive path's; 7 steps after those runs:
     # paying, the two runs with Razorpay slow, the drain, throughput twice, the final count
-    return 5 + 7 * per + (per - 1) + 7 + redis + blocking
+    return 5 + 8 * per + 7 + redis + blocking
 
 
 def scenarios(bench: Bench, progress: Progress) -> None:
@@ -339,22 +341,19 @@ def scenarios(bench: Bench, progress: Progress) -> None:
     booking_runs = {}
     for scenario in ("floor", "slots", "booking") if not o.smoke else ("floor", "booking"):
         for users in o.clients:
-            if scenario == "booking":
-                progress.step(f"booking and naive booking, {users} clients")
-                run = bench.booking_and_naive(users, label="booking")
-            else:
-                progress.step(f"{scenario}, {users} clients")
-                run = bench.locust(scenario, users, label=scenario)
+            progress.step(f"{scenario}, {users} clients")
+            run = bench.locust(scenario, users, label=f"{scenario}")
             booking_runs.setdefault(scenario, []).append(run["run"])
+    # The same bookings while the queue worker is stopped (their messages wait in the
+    # outbox): what the web and the database alone do, without the worker sending the
+    # backlog of the runs before on the same cores; each beside the naive path's.
+    bench.worker.stop()
+    for users in o.clients:
+        progress.step(f"booking and naive booking, queue worker stopped, {users} clients")
+        bench.booking_and_naive(users, label="booking, queue worker stopped")
+    bench.dbtask("set_aside", runs=bench.naive_runs)
+    bench.start_worker()
     if not o.smoke:
-        # The same bookings while the queue worker is stopped (their messages wait in the
-        # outbox): what the web and the database alone do, without the worker sending
-        # the backlog of the runs before on the same cores. At 1 client they are alike.
-        bench.worker.stop()
-        for users in o.clients[1:]:
-            progress.step(f"booking and naive booking, queue worker stopped, {users} clients")
-            bench.booking_and_naive(users, label="booking, queue worker stopped")
-        bench.start_worker()
         orders = []
         for users in o.clients:
             progress.step(f"razorpay-booking, {users} clients")

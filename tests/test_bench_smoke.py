@@ -35,7 +35,9 @@ def test_the_bench_runs_and_writes_its_table(tmp_path):
 
     table = (tmp_path / "smoke.md").read_text()
     assert "| floor | 1 |" in table and "| booking | 1 |" in table and "BLOCKING baseline" in table
-    assert "| naive booking | 1 |" in table and "| booking | 1 | " in table.split("Against the naive path")[1]
+    naive = "| naive booking, queue worker stopped | 1 |"
+    assert naive in table and "| booking, queue worker stopped | 1 | " in table.split("Against the naive path")[1]
+    assert "the naive path's, set aside unsent: " in table
     assert "Every message delivered: **yes**" in table
     assert (tmp_path / "smoke.png").stat().st_size > 0
     results = json.loads((tmp_path / "smoke.json").read_text())
