@@ -26,6 +26,14 @@ def per_thread(name: str, config: Hashable, make: Callable[[], T]) -> T:
     return kept[1]
 
 
+def forget_every_thread() -> None:
+    """Drop what every thread kept: once collected, their connections close. For tests,
+    whose server is about to stop (an open connection holds its server thread, and that
+    thread's database connection)."""
+    global _kept
+    _kept = threading.local()
+
+
 def settle_environment(session: requests.Session, url: str) -> requests.Session:
     """Give `session` the environment's proxies for `url` now, and stop it reading them per request."""
     session.proxies.update(requests.utils.get_environ_proxies(url))

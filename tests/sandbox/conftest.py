@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 import pytest
 import requests
 
+from bookings_project import provider_http
 from sandbox import callbacks
 from tests.processes import wait_for
 
@@ -67,7 +68,9 @@ def sandbox(live_server, settings):
     assert callbacks.wait_until_idle(timeout=15)
     # The SDKs' sessions keep their connections to the live server open (keep-alive), and
     # with them a server thread and its database connection: PostgreSQL would refuse to
-    # drop the test database. Collecting the clients closes their sockets.
+    # drop the test database. The clients are kept per thread (the test's, the senders'):
+    # forgotten and collected, they close their sockets.
+    provider_http.forget_every_thread()
     gc.collect()
 
 
