@@ -106,6 +106,11 @@ def pending(args) -> dict:
     return {"items": ids}
 
 
+def _run_prefix(run: int) -> str:
+    """The start of the phone numbers of run `run`'s bookings (bench/load.py, backlog())."""
+    return f"+9198{run:02d}"
+
+
 def _run_of(phone: str) -> int | None:
     return int(phone[5:7]) if phone.startswith("+9198") else None
 
@@ -119,7 +124,7 @@ def set_aside(args) -> dict:
     for a minute of the bench's drain."""
     of_runs = Q()
     for run in args["runs"]:
-        of_runs |= Q(booking__phone__startswith=f"+9198{run:02d}")
+        of_runs |= Q(booking__phone__startswith=_run_prefix(run))
     queued = Notification.objects.filter(of_runs, status=Notification.Status.QUEUED)
     return {"set_aside": queued.update(status=Notification.Status.SKIPPED, last_error=SET_ASIDE)}
 
@@ -138,7 +143,7 @@ def backlog(args) -> dict:
                 start=start,
                 end=start + service.duration,
                 customer_name=f"Backlog {run}-{n}",
-                phone=f"+9198{run:02d}{n:06d}",
+                phone=f"{_run_prefix(run)}{n:06d}",
                 email=f"q{run}-{n}@example.com",
                 channels=["sms", "whatsapp", "email"],
                 status=Booking.Status.PENDING,

@@ -36,6 +36,12 @@ def _loop(machine: dict) -> str:
     return " / ".join(str(seconds) for seconds in machine.get("loop_seconds", [])) or "?"
 
 
+def _cpu(run: dict, *, worker: bool) -> float:
+    """CPU ms per request of the web and the database, and of the worker too if `worker`."""
+    cpu = run["cpu_ms_per_request"]
+    return cpu.get("web", 0) + cpu.get("db", 0) + (cpu.get("worker", 0) if worker else 0)
+
+
 def markdown(results: dict, chart: str) -> str:
     runs, floor, blocking = results["runs"], _floor(results["runs"]), _blocking(results["runs"])
     o, m = results["options"], results.get("machine", {})
@@ -52,8 +58,6 @@ def markdown(results: dict, chart: str) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
-        cpu = run["cpu_ms_per_request"]
-        web_db = cpu.get("web", 0) + cpu.get("db", 0)
         base = floor.get(run["clients"])
         to_floor = run["p95"] / base["p95"] if base and base["p95"] and run["p95"] else None
         block = (
@@ -62,8 +66,8 @@ def markdown(results: dict, chart: str) -> str:
         to_block = block["p50"] / run["p50"] if block and block["p50"] and run["p50"] else None
         lines.append(
             f"| {run['label']} | {run['clients']} | {fmt(run['p50'])} | {fmt(run['p95'])} | {fmt(run['p99'])} "
-            f"| {fmt(run['rps'])} | {run['failures']}/{run['count']} | {fmt(web_db, 1)} "
-            f"| {fmt(web_db + cpu.get('worker', 0), 1)} | {fmt(cpu.get('sandbox'), 1)} "
+            f"| {fmt(run['rps'])} | {run['failures']}/{run['count']} | {fmt(_cpu(run, worker=False), 1)} "
+            f"| {fmt(_cpu(run, worker=True), 1)} | {fmt(run['cpu_ms_per_request'].get('sandbox'), 1)} "
             f"| {fmt(to_floor, 1)}x | {fmt(to_block)}x |"
         )
     zero = {r["clients"]: r["p95"] for r in runs if r["label"] == "booking, providers 0 s"}
@@ -90,10 +94,6 @@ def against_naive(runs: list[dict]) -> list[str]:
     if not pairs:
         return []
 
-    def cpu(run: dict, *, worker: bool) -> float:
-        c = run["cpu_ms_per_request"]
-        return c.get("web", 0) + c.get("db", 0) + (c.get("worker", 0) if worker else 0)
-
     def cell(ours, theirs, digits: int = 0) -> str:
         ratio = f" ({ours / theirs:.2f})" if ours and theirs else ""
         return f"{fmt(ours, digits)} / {fmt(theirs, digits)}{ratio}"
@@ -111,8 +111,8 @@ def against_naive(runs: list[dict]) -> list[str]:
         lines.append(
             f"| {ours['label']} | {ours['clients']} | {cell(ours['p50'], theirs['p50'])} "
             f"| {cell(ours['p95'], theirs['p95'])} | {cell(ours['p99'], theirs['p99'])} "
-            f"| {cell(ours['rps'], theirs['rps'])} | {cell(cpu(ours, worker=False), cpu(theirs, worker=False), 1)} "
-            f"| {cell(cpu(ours, worker=True), cpu(theirs, worker=True), 1)} |"
+            f"| {cell(ours['rps'], theirs['rps'])} | {cell(_cpu(ours, worker=False), _cpu(theirs, worker=False), 1)} "
+            f"| {cell(_cpu(ours, worker=True), _cpu(theirs, worker=True), 1)} |"
         )
     return [*lines, ""]
 

@@ -16,4 +16,4 @@ ROOT_URLCONF = "bench.urls"
 
 if os.environ.get("BENCH_BLOCKING_NOTIFICATIONS", "").lower() in ("1", "true", "yes"):
     Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
-    NOTIFICATIONS_SEND_THREADS = 1  # one message after the other, as the naive view sent them
+    NOTIFICATIONS_SEND_THREADS = 1  # one message after the other, as the original app sent them

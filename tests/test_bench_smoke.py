@@ -1,4 +1,4 @@
-"""The benchmark itself works: `python -m bench.run --smoke` (about 11 s, tiny load) starts the
+"""The benchmark itself works: `python -m bench.run --smoke` (11-44 s by the VM, tiny load) starts the
 stack on a database of its own, runs every kind of scenario, stops what it started and
 writes its table. The numbers are not checked here; `make bench` is for those."""
 
