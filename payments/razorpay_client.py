@@ -5,6 +5,8 @@ RAZORPAY_API_BASE is the host part only (https://api.razorpay.com, or the sandbo
 every request gets RAZORPAY_TIMEOUT unless the call passes its own.
 """
 
+import importlib.metadata
+
 import razorpay
 import requests
 from django.conf import settings
@@ -22,6 +24,16 @@ class TimeoutSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
+class Client(razorpay.Client):
+    """The SDK's client, reading its own version once: it looks it up in the installed
+    packages' metadata for the User-Agent of every call (0.15 ms, a scan of site-packages)."""
+
+    version = importlib.metadata.version("razorpay")
+
+    def _get_version(self):
+        return self.version
+
+
 def razorpay_client() -> razorpay.Client:
     """This thread's client (bookings_project/provider_http.py): one session, and one
     connection to the provider, for all its calls."""
@@ -36,7 +48,7 @@ def razorpay_client() -> razorpay.Client:
 
 def _new_client() -> razorpay.Client:
     base_url = settings.RAZORPAY_API_BASE.rstrip("/").removesuffix("/v1")  # the SDK's paths start with /v1
-    return razorpay.Client(
+    return Client(
         session=settle_environment(TimeoutSession(settings.RAZORPAY_TIMEOUT), base_url),
         auth=(settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET),
         base_url=base_url,
