@@ -151,20 +151,24 @@ class Bench:
         return path
 
     def start_site(self, *, redis_url: str = "") -> None:
-        """(Re)start gunicorn and the qcluster: ORM broker or Redis."""
-        for process in (self.web, self.worker):
-            if process:
-                process.stop()
+        """(Re)start gunicorn and the qcluster, on the ORM broker or Redis: both stopped, then both
+        started, side by side."""
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda process: process.stop(), filter(None, (self.web, self.worker))))
         if redis_url:
             # The bench's own Redis database, emptied: tasks an earlier run or anything else
             # left in its queue would be the new cluster's first work, on our database.
             redis.Redis.from_url(redis_url).flushdb()
         self.suffix = "redis" if redis_url else "orm"
         self.broker_env = self.env(**({"REDIS_URL": redis_url} if redis_url else {}))
-        self.web = self.started(
-            stack.gunicorn(self.ports.web, self.broker_env, self.o.workers, name=f"gunicorn-{self.suffix}")
-        )
-        self.start_worker()
+        # Each registered by its own thread once started: if the other fails, the bench still stops it.
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            name = f"gunicorn-{self.suffix}"
+            web = pool.submit(
+                lambda: self.started(stack.gunicorn(self.ports.web, self.broker_env, self.o.workers, name))
+            )
+            worker = pool.submit(self.start_worker)
+        self.web, _ = web.result(), worker.result()
         self.measure(self.web)
 
     def start_worker(self) -> None:
