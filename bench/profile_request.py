@@ -1,11 +1,12 @@
 """Profile one API request in-process with pyinstrument, on the bench database that the last
 `make bench` left behind, with the production settings the bench uses:
 
-    python -m bench.profile_request booking|slots|floor|verify-payment|deliver [--count 300]
+    python -m bench.profile_request booking|slots|floor|verify-payment|confirm|deliver [--count 300]
 
 It prints where the time of `count` requests went (after 20 unmeasured ones) and the
 queries of one request. Only the site's own code runs here: no gunicorn, no worker; for
-verify-payment, the standalone sandbox (Razorpay's orders, checkout and payments).
+verify-payment, the standalone sandbox (Razorpay's orders, checkout and payments); confirm
+is staff confirming new bookings with the bench's staff token.
 `deliver` is the worker's part instead: one booking's three messages sent (the task's
 body, without django-q2 around it) to the sandbox answering at once.
 """
@@ -24,7 +25,7 @@ from bench import stack
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["booking", "slots", "floor", "verify-payment", "deliver"])
+    parser.add_argument("scenario", choices=["booking", "slots", "floor", "verify-payment", "confirm", "deliver"])
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--database", default="bookings_bench")
     parser.add_argument("--redis", default="", help="the Redis broker and cache at this URL (redis://...)")
@@ -70,6 +71,8 @@ def profile(args, ports) -> int:
     paid = iter(_paid_orders(client, data, 20 + 2 * args.count + 1, ports) if args.scenario == "verify-payment" else [])
     unsent = _unsent(client, data, 20 + 2 * args.count + 1) if args.scenario == "deliver" else []
     batches = iter(unsent)
+    pending = iter(_booked(client, data, 20 + 2 * args.count + 1, "+919895") if args.scenario == "confirm" else [])
+    staff = {"HTTP_AUTHORIZATION": f"Token {data['staff_token']}"}
 
     def request() -> int:
         """The status code."""
@@ -80,6 +83,8 @@ def profile(args, ports) -> int:
             return 200  # checked below, on the rows
         if args.scenario == "verify-payment":
             response = client.post("/api/bookings/verify-payment", next(paid), content_type="application/json")
+        elif args.scenario == "confirm":
+            response = client.put(f"/api/bookings/{next(pending)}/confirm", **staff)
         elif args.scenario == "floor":
             response = client.get("/healthz")
         elif args.scenario == "slots":
@@ -139,14 +144,20 @@ def _booking_body(data: dict, service: str, n: int, *, phone_prefix: str) -> dic
     }
 
 
+def _booked(client, data: dict, count: int, phone_prefix: str) -> list[int]:
+    """The ids of `count` new bookings (pending: the free service's wait for staff)."""
+    created = []
+    for n in range(count):
+        body = _booking_body(data, data["free_service"], n, phone_prefix=phone_prefix)
+        created.append(client.post("/api/bookings/", body, content_type="application/json").json()["id"])
+    return created
+
+
 def _unsent(client, data: dict, count: int) -> list[list[int]]:
     """The outbox rows of `count` new bookings, one list per booking."""
     from notifications.models import Notification
 
-    created = []
-    for n in range(count):
-        body = _booking_body(data, data["free_service"], n, phone_prefix="+919896")
-        created.append(client.post("/api/bookings/", body, content_type="application/json").json()["id"])
+    created = _booked(client, data, count, "+919896")
     rows = Notification.objects.filter(booking__in=created).order_by("pk").values_list("booking", "pk")
     by_booking = {}
     for booking, pk in rows:

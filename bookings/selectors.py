@@ -5,6 +5,7 @@ then handled as absolute (UTC) instants: a start is open+k*duration in real
 time, so a day with a DST change has as many starts as it has real hours.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -204,15 +205,17 @@ def booking_list(
     return bookings.order_by("start", "id")
 
 
-def booking_get_for(*, booking_id: int, user, access_token: str = "") -> Booking | None:
+def booking_get_for(*, booking_id: int, user, access_token: str = "", lock: bool = False) -> Booking | None:
     """The booking if `user` or the holder of `access_token` may see it, else None.
 
     Staff see every booking, a customer their own, and a booking's access token
-    (given to whoever booked it) opens that booking alone.
+    (given to whoever booked it) opens that booking alone. `lock`: read under the
+    booking's row lock (not its service's), which the caller's transaction keeps.
     """
-    import secrets  # local only to keep this appended block off the module's header; may move up
-
-    booking = Booking.objects.select_related("service").filter(pk=booking_id).first()
+    bookings = Booking.objects.select_related("service")
+    if lock:
+        bookings = bookings.select_for_update(of=("self",))
+    booking = bookings.filter(pk=booking_id).first()
     if booking is None:
         return None
     if user.is_authenticated and (user.is_staff or booking.user_id == user.pk):

@@ -211,13 +211,14 @@ def _move(booking: Booking, to: str, *, actor, source: str, note: str) -> Bookin
     return booking
 
 
-def booking_cancel(booking: Booking, *, actor=None, by_staff: bool, note: str = "") -> Booking:
+def booking_cancel(booking: Booking, *, actor=None, by_staff: bool, note: str = "", locked: bool = False) -> Booking:
     """Cancel a booking. Customers only within the cancellation window (CancellationClosed);
-    a paid booking is refunded by the payments app, which listens for the change."""
+    a paid booking is refunded by the payments app, which listens for the change.
+    `locked` as for transition()."""
     if not by_staff and booking.status in states.CANCELLABLE and not selectors.customer_can_cancel(booking):
         raise CancellationClosed()
     source = Source.STAFF if by_staff else Source.CUSTOMER
-    return transition(booking, Status.CANCELLED, actor=actor, source=source, note=note or "Cancelled")
+    return transition(booking, Status.CANCELLED, actor=actor, source=source, note=note or "Cancelled", locked=locked)
 
 
 def expire_lapsed_holds(*, service: Service | None = None, start: datetime | None = None) -> int:
@@ -238,19 +239,19 @@ def expire_lapsed_holds(*, service: Service | None = None, start: datetime | Non
     return expired
 
 
-def booking_confirm(booking: Booking, *, actor=None, note: str = "Confirmed") -> Booking:
+def booking_confirm(booking: Booking, *, actor=None, note: str = "Confirmed", locked: bool = False) -> Booking:
     """Staff confirm a pending booking. A booking awaiting payment (or lapsed) is
     confirmed by its payment, never by hand: InvalidTransition."""
     if booking.status != Status.PENDING:
         raise InvalidTransition(
             f"Only a pending booking can be confirmed; this one is {booking.get_status_display().lower()}."
         )
-    return transition(booking, Status.CONFIRMED, actor=actor, source=Source.STAFF, note=note)
+    return transition(booking, Status.CONFIRMED, actor=actor, source=Source.STAFF, note=note, locked=locked)
 
 
-def booking_complete(booking: Booking, *, actor=None, note: str = "Completed") -> Booking:
+def booking_complete(booking: Booking, *, actor=None, note: str = "Completed", locked: bool = False) -> Booking:
     """Staff mark a confirmed booking as done."""
-    return transition(booking, Status.COMPLETED, actor=actor, source=Source.STAFF, note=note)
+    return transition(booking, Status.COMPLETED, actor=actor, source=Source.STAFF, note=note, locked=locked)
 
 
 def booking_discard(booking: Booking) -> bool:

@@ -53,16 +53,17 @@ def allowed_moves(user, booking: Booking) -> list[Move]:
     return [move for move in MOVES.values() if refusal(user, booking, move) is None]
 
 
-def perform(user, booking: Booking, move_name: str, *, note: str = "") -> Booking:
+def perform(user, booking: Booking, move_name: str, *, note: str = "", locked: bool = False) -> Booking:
     """Make the move through the booking services. Raises PermissionDenied or
     InvalidTransition with the reason when the rules refuse it (or when the status
-    changed meanwhile: the services check again under the row lock)."""
+    changed meanwhile: the services check again under the row lock). `locked`: the
+    caller's transaction read `booking` under its row lock, so the rules see what is moved."""
     move = MOVES[move_name]
     error = refusal(user, booking, move)
     if error:
         raise error
     if move.name == "confirm":
-        return services.booking_confirm(booking, actor=user, note=note or "Confirmed by staff")
+        return services.booking_confirm(booking, actor=user, note=note or "Confirmed by staff", locked=locked)
     if move.name == "complete":
-        return services.booking_complete(booking, actor=user, note=note or "Completed by staff")
-    return services.booking_cancel(booking, actor=user, by_staff=True, note=note or "Cancelled by staff")
+        return services.booking_complete(booking, actor=user, note=note or "Completed by staff", locked=locked)
+    return services.booking_cancel(booking, actor=user, by_staff=True, note=note or "Cancelled by staff", locked=locked)

@@ -4,6 +4,7 @@ handler in errors.py renders them."""
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from rest_framework import generics, parsers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound
@@ -36,12 +37,21 @@ from .serializers import (
 from .throttles import ScopedThrottle
 
 
-def get_booking(request, pk: int) -> Booking:
+def get_booking(request, pk: int, *, lock: bool = False) -> Booking:
     """The booking if the request may see it: a booking that is not yours is not found."""
-    booking = selectors.booking_get_for(booking_id=pk, user=request.user, access_token=booking_token(request))
+    booking = selectors.booking_get_for(
+        booking_id=pk, user=request.user, access_token=booking_token(request), lock=lock
+    )
     if booking is None:
         raise NotFound()
     return booking
+
+
+def staff_move(request, pk: int, move_name: str, *, note: str) -> Booking:
+    """A staff move on the booking `pk`, read once, under its row lock: the rules are
+    checked on the booking as it is moved, and it is not read again to be locked."""
+    with transaction.atomic():
+        return staff.perform(request.user, get_booking(request, pk, lock=True), move_name, note=note, locked=True)
 
 
 class ServiceListApi(generics.ListAPIView):
@@ -118,11 +128,12 @@ class BookingCancelApi(APIView):
 
     @schema.booking_cancel
     def post(self, request, pk: int):
-        booking = get_booking(request, pk)
         if request.user.is_staff:
-            booking = staff.perform(request.user, booking, "cancel", note="Cancelled by staff (API)")
+            booking = staff_move(request, pk, "cancel", note="Cancelled by staff (API)")
         else:
-            booking = booking_cancel(booking, actor=request.user, by_staff=False, note="Cancelled (API)")
+            booking = booking_cancel(
+                get_booking(request, pk), actor=request.user, by_staff=False, note="Cancelled (API)"
+            )
         return Response(BookingOutputSerializer(booking).data)
 
 
@@ -131,7 +142,7 @@ class BookingConfirmApi(APIView):
 
     @schema.booking_confirm
     def put(self, request, pk: int):
-        booking = staff.perform(request.user, get_booking(request, pk), "confirm", note="Confirmed (API)")
+        booking = staff_move(request, pk, "confirm", note="Confirmed (API)")
         return Response(BookingOutputSerializer(booking).data)
 
 
@@ -140,7 +151,7 @@ class BookingCompleteApi(APIView):
 
     @schema.booking_complete
     def put(self, request, pk: int):
-        booking = staff.perform(request.user, get_booking(request, pk), "complete", note="Completed (API)")
+        booking = staff_move(request, pk, "complete", note="Completed (API)")
         return Response(BookingOutputSerializer(booking).data)
 
 

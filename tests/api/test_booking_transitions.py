@@ -1,6 +1,8 @@
 """Cancel, confirm and complete through the API: the state machine's answers as 200 or 409."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking, Slot
 from tests.api.conftest import BOOKINGS, assert_error, booking_row
@@ -55,6 +57,22 @@ def test_moves_the_state_machine_forbids_are_409_and_change_nothing(book, as_sta
     assert_error(method(url(booking, action)), 409, "invalid_transition")
     assert booking_row(booking).status == status
     assert booking_row(booking).events.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), [("pending", "confirm"), ("confirmed", "complete"), ("pending", "cancel")]
+)
+def test_a_staff_move_reads_the_booking_once_under_its_lock(book, as_staff, status, action):
+    """The rules are checked on the booking as it is moved, and it is not read a second time."""
+    booking = book()
+    Booking.objects.filter(pk=booking["id"]).update(status=status)
+    method = as_staff.post if action == "cancel" else as_staff.put
+    with CaptureQueriesContext(connection) as captured:
+        assert method(url(booking, action)).status_code == 200
+    reads = [query["sql"] for query in captured if query["sql"].startswith('SELECT "bookings_booking"')]
+    assert len(reads) == 1
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in reads[0]
 
 
 def test_the_actions_have_no_trailing_slash_like_the_seed(book, as_staff):
