@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from bench import lines  # noqa: E402
+from bench import lines, phones  # noqa: E402
 from bookings import selectors  # noqa: E402
 from bookings.models import Booking, OpeningHours, Service, Slot  # noqa: E402
 from notifications import services as outbox  # noqa: E402
@@ -102,17 +102,8 @@ def pending(args) -> dict:
     """Pending bookings of the given runs (phone prefixes), for staff to confirm."""
     runs = args["runs"]
     ids = Booking.objects.filter(status=Booking.Status.PENDING, service__slug="bench-class")
-    ids = [pk for pk, phone in ids.values_list("pk", "phone") if _run_of(str(phone)) in runs]
+    ids = [pk for pk, phone in ids.values_list("pk", "phone") if phones.run_of(str(phone)) in runs]
     return {"items": ids}
-
-
-def _run_prefix(run: int) -> str:
-    """The start of the phone numbers of run `run`'s bookings (bench/load.py, backlog())."""
-    return f"+9198{run:02d}"
-
-
-def _run_of(phone: str) -> int | None:
-    return int(phone[5:7]) if phone.startswith("+9198") else None
 
 
 SET_ASIDE = "bench: the naive baseline's message, not sent"
@@ -124,7 +115,7 @@ def set_aside(args) -> dict:
     for a minute of the bench's drain."""
     of_runs = Q()
     for run in args["runs"]:
-        of_runs |= Q(booking__phone__startswith=_run_prefix(run))
+        of_runs |= Q(booking__phone__startswith=phones.run_prefix(run))
     queued = Notification.objects.filter(of_runs, status=Notification.Status.QUEUED)
     return {"set_aside": queued.update(status=Notification.Status.SKIPPED, last_error=SET_ASIDE)}
 
@@ -143,7 +134,7 @@ def backlog(args) -> dict:
                 start=start,
                 end=start + service.duration,
                 customer_name=f"Backlog {run}-{n}",
-                phone=f"{_run_prefix(run)}{n:06d}",
+                phone=phones.phone(run, n),
                 email=f"q{run}-{n}@example.com",
                 channels=["sms", "whatsapp", "email"],
                 status=Booking.Status.PENDING,
@@ -190,7 +181,7 @@ def timings(args) -> dict:
     to the last message sent (the rate the whole system sustained, messages included)."""
     runs = set(args["runs"])
     sandbox = _sandbox_messages(args["sandbox_db"])
-    rows = Notification.objects.filter(booking__phone__startswith="+9198")
+    rows = Notification.objects.filter(booking__phone__startswith=phones.BENCH)
     if args.get("event"):
         rows = rows.filter(event=args["event"])
     rows = rows.values_list(
@@ -198,7 +189,7 @@ def timings(args) -> dict:
     )
     claim, receipt, done, created, last_sent = [], [], {}, {}, []
     for booking_id, phone, created_at, claimed_at, sent_at, sid, status in rows:
-        if _run_of(str(phone)) not in runs:
+        if phones.run_of(str(phone)) not in runs:
             continue
         created[booking_id] = created_at
         if claimed_at:
@@ -229,7 +220,7 @@ def timings(args) -> dict:
 
 def drain_rate(args) -> dict:
     """Messages of one backlog run: how fast they went out."""
-    rows = Notification.objects.filter(booking__phone__startswith=f"+9198{args['run']:02d}")
+    rows = Notification.objects.filter(booking__phone__startswith=phones.run_prefix(args["run"]))
     agg = rows.aggregate(first=Min("claimed_at"), last=Max("sent_at"), n=Count("id"))
     sent = rows.filter(status=Notification.Status.SENT).count()
     started = datetime.fromtimestamp(args["started"], tz=UTC)

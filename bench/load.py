@@ -20,7 +20,7 @@ from locust import FastHttpUser, constant_throughput, task
 from locust.env import Environment
 from locust.exception import StopUser
 
-from bench import lines
+from bench import lines, phones
 
 
 class Job:
@@ -41,7 +41,7 @@ def customer_body(slug: str) -> dict:
     return {
         "service": slug,
         "start": random.choice(job.data["starts"]),
-        "customer": {"name": f"Bench {run}-{n}", "phone": f"+9198{run:02d}{n:06d}", "email": f"b{run}-{n}@example.com"},
+        "customer": {"name": f"Bench {run}-{n}", "phone": phones.phone(run, n), "email": f"b{run}-{n}@example.com"},
         "channels": ["sms", "whatsapp", "email"],
     }
 

@@ -20,7 +20,7 @@ import time
 
 import psutil
 
-from bench import stack
+from bench import phones, stack
 
 
 def main() -> int:
@@ -71,7 +71,7 @@ def profile(args, ports) -> int:
     paid = iter(_paid_orders(client, data, 20 + 2 * args.count + 1, ports) if args.scenario == "verify-payment" else [])
     unsent = _unsent(client, data, 20 + 2 * args.count + 1) if args.scenario == "deliver" else []
     batches = iter(unsent)
-    pending = iter(_booked(client, data, 20 + 2 * args.count + 1, "+919895") if args.scenario == "confirm" else [])
+    pending = iter(_booked(client, data, 20 + 2 * args.count + 1, run=95) if args.scenario == "confirm" else [])
     staff = {"HTTP_AUTHORIZATION": f"Token {data['staff_token']}"}
 
     def request() -> int:
@@ -90,7 +90,7 @@ def profile(args, ports) -> int:
         elif args.scenario == "slots":
             response = client.get(f"/api/services/{data['slots_service']}/slots/?date={data['slots_date']}")
         else:
-            body = _booking_body(data, data["free_service"], next(numbers), phone_prefix="+919899")
+            body = _booking_body(data, data["free_service"], next(numbers), run=99)
             response = client.post("/api/bookings/", body, content_type="application/json")
         return response.status_code
 
@@ -135,20 +135,21 @@ def profile(args, ports) -> int:
     return 0
 
 
-def _booking_body(data: dict, service: str, n: int, *, phone_prefix: str) -> dict:
+def _booking_body(data: dict, service: str, n: int, *, run: int) -> dict:
+    """The n-th booking, marked as run `run`'s (95-99: above the bench's own runs)."""
     return {
         "service": service,
         "start": data["starts"][n % len(data["starts"])],
-        "customer": {"name": f"Profile {n}", "phone": f"{phone_prefix}{n:06d}", "email": f"p{n}@example.com"},
+        "customer": {"name": f"Profile {n}", "phone": phones.phone(run, n), "email": f"p{n}@example.com"},
         "channels": ["sms", "whatsapp", "email"],
     }
 
 
-def _booked(client, data: dict, count: int, phone_prefix: str) -> list[int]:
+def _booked(client, data: dict, count: int, *, run: int) -> list[int]:
     """The ids of `count` new bookings (pending: the free service's wait for staff)."""
     created = []
     for n in range(count):
-        body = _booking_body(data, data["free_service"], n, phone_prefix=phone_prefix)
+        body = _booking_body(data, data["free_service"], n, run=run)
         created.append(client.post("/api/bookings/", body, content_type="application/json").json()["id"])
     return created
 
@@ -157,7 +158,7 @@ def _unsent(client, data: dict, count: int) -> list[list[int]]:
     """The outbox rows of `count` new bookings, one list per booking."""
     from notifications.models import Notification
 
-    created = _booked(client, data, count, "+919896")
+    created = _booked(client, data, count, run=96)
     rows = Notification.objects.filter(booking__in=created).order_by("pk").values_list("booking", "pk")
     by_booking = {}
     for booking, pk in rows:
@@ -169,7 +170,7 @@ def _paid_orders(client, data: dict, count: int, ports) -> list[dict]:
     """`count` Razorpay bookings paid in the sandbox's checkout: what the app posts to verify-payment."""
     answers = []
     for n in range(count):
-        body = _booking_body(data, data["paid_service"], n, phone_prefix="+919897")
+        body = _booking_body(data, data["paid_service"], n, run=97)
         order = client.post("/api/bookings/razorpay-booking", body, content_type="application/json")
         answers.append(stack.pay_in_checkout(ports, order.json()["razorpay"]["order_id"]))
     return answers

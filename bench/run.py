@@ -167,8 +167,9 @@ class Bench:
             web = pool.submit(
                 lambda: self.started(stack.gunicorn(self.ports.web, self.broker_env, self.o.workers, name))
             )
-            worker = pool.submit(self.start_worker)
-        self.web, _ = web.result(), worker.result()
+            worker = pool.submit(self.start_worker)  # sets self.worker
+        worker.result()  # what either raised, raised here
+        self.web = web.result()
         self.measure(self.web)
 
     def start_worker(self) -> None:
