@@ -182,7 +182,7 @@ def gunicorn(port: int, env: dict, workers: int, name: str = "gunicorn") -> Proc
 # the latency they are set to whatever our load: it runs at the web's priority. Below
 # the worker's (nice 15) it starved while the web was saturated, answered some sends
 # after the SDK's 10 s timeout, and their retries sent 2 SMS twice in one run; and
-# verify-payment's Razorpay fetch waited behind the worker's sends.
+# Razorpay's answers waited behind the worker's sends.
 WORKER_NICE = 10
 
 

@@ -63,15 +63,15 @@ verify_payment = extend_schema(
     summary="Verify Razorpay Checkout's answer and apply the payment",
     description=(
         "Send the three values Checkout's handler receives. The signature is checked with the key secret "
-        "against the order we made, the payment's amount with Razorpay, and the booking moves on: `confirmed`, "
-        "or `pending` where staff confirm paid bookings. Repeating it answers the same booking. The webhook "
-        "applies the same payment if this never arrives."
+        "against the order we made, and the payment is applied as captured for the order's amount (no call to "
+        "Razorpay): the booking moves on, `confirmed`, or `pending` where staff confirm paid bookings. Repeating "
+        "it answers the same booking. The webhook applies the same payment if this never arrives."
     ),
     request=VerifyPaymentInputSerializer,
     responses={
         200: BookingOutputSerializer,
         400: _error(
-            "`invalid_signature` (nothing changes), `amount_mismatch`, `unknown_order`, `invalid` (fields).",
+            "`invalid_signature` (nothing changes), `unknown_order`, `invalid` (fields).",
             "invalid_signature",
             "The payment's signature does not match: it was not made by our checkout.",
         ),
@@ -82,7 +82,6 @@ verify_payment = extend_schema(
             "The time held for payment ran out and the place was taken. Your payment is being refunded in full.",
         ),
         **schema.errors(403, 413, 415, s403=schema.CSRF_403),
-        502: PROVIDER_DOWN,
     },
     examples=[
         OpenApiExample(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings.errors import BookingError
 from bookings.models import Booking
 
-from .errors import AmountMismatch, InvalidSignature, PaymentProviderUnavailable, UnknownOrder
+from .errors import InvalidSignature, UnknownOrder
 from .models import Payment
 from .services import SETTLED, checkout_options, checkout_verify, open_payment
 
@@ -80,10 +80,8 @@ def verify(request, reference: str, token: str):
             payment_id=values["razorpay_payment_id"],
             signature=values["razorpay_signature"],
         )
-    except (InvalidSignature, AmountMismatch, UnknownOrder) as error:
+    except (InvalidSignature, UnknownOrder) as error:
         return _checkout_page(request, booking, error=error.detail, status=400)
-    except PaymentProviderUnavailable:
-        messages.info(request, "Thank you. We are confirming your payment and will message you shortly.")
     except BookingError as error:  # paid too late: refunded
         messages.error(request, error.detail)
     else:

@@ -2,7 +2,6 @@
 
 import pytest
 
-from payments.models import Payment
 from tests.payments.conftest import assert_error, events, messages, pay, verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,19 +32,6 @@ def test_a_tampered_signature_is_refused_and_changes_nothing(paid):
     unchanged(booking, payment)
 
 
-def test_a_payment_of_another_amount_is_refused(paid):
-    booking, payment, result = paid
-    Payment.objects.filter(pk=payment.pk).update(amount=60000)  # what we expected differs from what was paid
-
-    error = assert_error(verify(result), 400, "amount_mismatch")
-
-    assert "50000" in error["detail"] and "60000" in error["detail"]
-    payment.refresh_from_db()
-    assert (payment.status, payment.payment_id) == ("created", None)
-    booking.refresh_from_db()
-    assert booking.status == "awaiting_payment" and messages(booking) == []
-
-
 def test_an_order_that_is_not_ours_is_refused(paid):
     _, _, result = paid
     assert_error(verify({**result, "razorpay_order_id": "order_NotOurs000001"}), 400, "unknown_order")
@@ -66,12 +52,15 @@ def test_malformed_fields_are_field_errors(paid, change, field):
     unchanged(booking, payment)
 
 
-def test_when_razorpay_cannot_be_asked_about_the_payment_nothing_changes_yet(razorpay, paid):
+def test_a_paid_booking_is_confirmed_while_razorpay_cannot_be_reached(razorpay, paid):
+    """The signature is the provider's word: a customer who has paid is not kept waiting on
+    (or told to come back because of) Razorpay's API."""
     booking, payment, result = paid
     razorpay.set_faults(razorpay={"failure_rate": 1, "failure_statuses": [503]})
 
-    assert_error(verify(result), 502, "payment_provider_unavailable")
-    unchanged(booking, payment)
-
-    razorpay.set_faults(razorpay={})
     assert verify(result).json()["status"] == "confirmed"
+
+    payment.refresh_from_db()
+    assert (payment.status, payment.payment_id, payment.amount) == ("captured", result["razorpay_payment_id"], 50000)
+    assert events(booking) == [("", "awaiting_payment"), ("awaiting_payment", "confirmed")]
+    assert messages(booking) == [("confirmed", "sms"), ("payment_received", "sms")]
