@@ -203,8 +203,9 @@ class Bench:
 
     # --- load ------------------------------------------------------------------------
 
-    def locust(self, scenario: str, users: int, *, label: str, duration: float | None = None, **items) -> dict:
-        """One run of `scenario` at `users` clients (bench/load.py), its figures and the CPU spent meanwhile."""
+    def locust(self, scenario: str, users: int, *, label: str | None, duration: float | None = None, **items) -> dict:
+        """One run of `scenario` at `users` clients (bench/load.py), its figures and the CPU spent
+        meanwhile; reported unless `label` is None (a run that only makes items for later ones)."""
         self.run_id += 1
         data = self.write_data(**items)
         job = {"scenario": scenario, "users": users, "seconds": duration or self.o.duration, "host": self.host}
@@ -220,7 +221,8 @@ class Bench:
             **stats,
             "cpu_ms_per_request": {name: 1000 * seconds / requests_done for name, seconds in cpu.items()},
         }
-        self.results["runs"].append({key: value for key, value in run.items() if key != "created"})
+        if label is not None:
+            self.results["runs"].append({key: value for key, value in run.items() if key != "created"})
         return run
 
     def pay(self, order_ids: list[str]) -> list[dict]:
@@ -323,9 +325,9 @@ def steps(o) -> int:
         return 4 + 4 * per + 3 + redis + blocking  # 3: the drain, throughput, the final count
     redis = 6 if o.redis else 0  # the restart, booking, light load twice, throughput twice
     # 7 runs at each concurrency (floor, slots, booking, razorpay-booking, verify-payment,
-    # confirm, booking at 0 s) and the worker-stopped bookings beside the naive path's; 7 steps after those runs:
-    # paying, the two runs with Razorpay slow, the drain, throughput twice, the final count
-    return 5 + 8 * per + 7 + redis + blocking
+    # confirm, booking at 0 s) and the worker-stopped bookings beside the naive path's; 8 steps after those runs:
+    # more orders, paying, the two runs with Razorpay slow, the drain, throughput twice, the final count
+    return 5 + 8 * per + 8 + redis + blocking
 
 
 def scenarios(bench: Bench, progress: Progress) -> None:
@@ -348,21 +350,30 @@ def scenarios(bench: Bench, progress: Progress) -> None:
         for users in o.clients:
             progress.step(f"{scenario}, {users} clients")
             run = bench.locust(scenario, users, label=f"{scenario}")
-            booking_runs.setdefault(scenario, []).append(run["run"])
+            booking_runs.setdefault(scenario, []).append(run)
     # The same bookings while the queue worker is stopped (their messages wait in the
     # outbox): what the web and the database alone do, without the worker sending the
     # backlog of the runs before on the same cores; each beside the naive path's.
     bench.worker.stop()
+    stopped = []
     for users in o.clients:
         progress.step(f"booking and naive booking, queue worker stopped, {users} clients")
-        bench.booking_and_naive(users, label="booking, queue worker stopped")
+        stopped.append(bench.booking_and_naive(users, label="booking, queue worker stopped"))
     bench.dbtask("set_aside", runs=bench.naive_runs)
     bench.start_worker()
     if not o.smoke:
         orders = []
         for users in o.clients:
             progress.step(f"razorpay-booking, {users} clients")
-            orders += bench.locust("razorpay-booking", users, label="razorpay-booking")["created"]
+            run = bench.locust("razorpay-booking", users, label="razorpay-booking")
+            orders += run["created"]
+        # verify-payment answers as fast as a booking and razorpay-booking waits on Razorpay
+        # for each order: the runs' orders would not last the verify-payment runs.
+        wanted = 20 + round(1.3 * sum(run["count"] for run in booking_runs["booking"]))
+        more = max(0.0, (wanted - len(orders)) / max(run["count"], 1) * o.duration)
+        progress.step(f"making about {max(0, wanted - len(orders))} more orders for verify-payment, unmeasured")
+        if more:
+            orders += bench.locust("razorpay-booking", max(o.clients), label=None, duration=more)["created"]
         progress.step(f"paying {len(orders)} orders in the sandbox's checkout")
         answers = bench.pay(orders)
         slow_answers, answers = answers[:20], answers[20:]
@@ -371,7 +382,7 @@ def scenarios(bench: Bench, progress: Progress) -> None:
             run = bench.locust("verify-payment", users, label="verify-payment", **{"verify-payment": answers})
             used = {answer["razorpay_order_id"] for answer in run["created"]}
             answers = [answer for answer in answers if answer["razorpay_order_id"] not in used]
-        pending = bench.dbtask("pending", runs=booking_runs["booking"])["items"]
+        pending = bench.dbtask("pending", runs=[run["run"] for run in booking_runs["booking"] + stopped])["items"]
         for users in o.clients:
             progress.step(f"staff confirm, {users} clients")
             run = bench.locust("confirm", users, label="confirm", confirm=pending)
@@ -400,7 +411,7 @@ def scenarios(bench: Bench, progress: Progress) -> None:
         bench.locust("booking", users, label="booking, providers 0 s")
         bench.wait_drained(120)
     notes["orm_saturated_slow"] = bench.dbtask(
-        "timings", runs=booking_runs["booking"][-1:], sandbox_db=str(bench.sandbox_db), event="booking_received"
+        "timings", runs=[booking_runs["booking"][-1]["run"]], sandbox_db=str(bench.sandbox_db), event="booking_received"
     )
     throughput(bench, progress, "orm")
 
