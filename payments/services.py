@@ -107,14 +107,12 @@ def checkout_verify(*, order_id: str, payment_id: str, signature: str) -> Bookin
     for its booking is refunded: HoldExpired, or InvalidTransition for a cancelled booking.
     Repeating it returns the same booking.
     """
-    found = Payment.objects.filter(order_id=order_id).values_list("pk", "booking_id", "amount", "currency").first()
-    if found is None:
-        raise UnknownOrder()
-    pk, booking_id, amount, currency = found
-    if not gateway().payment_signature_valid(order_id=order_id, payment_id=payment_id, signature=signature):
-        raise InvalidSignature()
-    entity = {"id": payment_id, "order_id": order_id, "amount": amount, "currency": currency, "status": "captured"}
-    payment, booking = _apply(pk, booking_id, order_id=order_id, entity=entity, source="checkout")
+    with transaction.atomic():
+        booking, payment = _locked(order_id)
+        if not gateway().payment_signature_valid(order_id=order_id, payment_id=payment_id, signature=signature):
+            raise InvalidSignature()
+        entity = {"id": payment_id, "amount": payment.amount, "currency": payment.currency, "status": "captured"}
+        _apply(booking, payment, entity=entity, source="checkout")
     if payment.is_paid and booking.status not in SETTLED:
         _too_late(booking, payment)
     return booking
@@ -147,42 +145,51 @@ def payment_apply(*, order_id: str, entity: dict, source: str) -> Payment:
     free) or, when the booking cannot take it, refunds it. A second captured payment of
     an order already paid is refunded. Raises UnknownOrder, AmountMismatch.
     """
-    found = Payment.objects.filter(order_id=order_id).values_list("pk", "booking_id").first()
-    if found is None:
-        raise UnknownOrder()
-    return _apply(*found, order_id=order_id, entity=entity, source=source)[0]
-
-
-def _apply(pk: int, booking_id: int, *, order_id: str, entity: dict, source: str) -> tuple[Payment, Booking]:
-    """payment_apply, the payment (`pk`, of the booking `booking_id`) found: both as they are after it."""
-    new = status_of(entity)
     with transaction.atomic():
-        # The booking, then the payment: the order a cancellation takes them in (its
-        # transition locks the booking, the refund receiver the payment).
-        booking = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking_id)
-        payment = Payment.objects.select_for_update().get(pk=pk)
-        if entity.get("amount") != payment.amount or entity.get("currency") != payment.currency:
-            raise AmountMismatch(
-                f"The payment is of {entity.get('amount')} {entity.get('currency')}; "
-                f"the order was of {payment.amount} {payment.currency}."
+        booking, payment = _locked(order_id)
+        _apply(booking, payment, entity=entity, source=source)
+    return payment
+
+
+def _locked(order_id: str) -> tuple[Booking, Payment]:
+    """The booking paid by the order `order_id`, then the order's payment, each locked: the
+    order a cancellation takes them in (its transition locks the booking, the refund
+    receiver the payment). Raises UnknownOrder."""
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service")
+        .filter(payments__order_id=order_id)
+        .first()
+    )
+    if booking is None:
+        raise UnknownOrder()
+    return booking, Payment.objects.select_for_update().get(order_id=order_id)
+
+
+def _apply(booking: Booking, payment: Payment, *, entity: dict, source: str) -> None:
+    """payment_apply on the locked booking and payment, which it moves on."""
+    new = status_of(entity)
+    if entity.get("amount") != payment.amount or entity.get("currency") != payment.currency:
+        raise AmountMismatch(
+            f"The payment is of {entity.get('amount')} {entity.get('currency')}; "
+            f"the order was of {payment.amount} {payment.currency}."
+        )
+    if payment.is_paid:
+        if new == S.CAPTURED and entity["id"] != payment.payment_id:
+            log.error(
+                "order %s paid twice (%s, %s): refunding the second", payment.order_id, payment.payment_id, entity["id"]
             )
-        if payment.is_paid:
-            if new == S.CAPTURED and entity["id"] != payment.payment_id:
-                log.error(
-                    "order %s paid twice (%s, %s): refunding the second", order_id, payment.payment_id, entity["id"]
-                )
-                refunds.refund_request(
-                    payment, reason=Refund.Reason.DUPLICATE, provider_payment_id=entity["id"], paid=entity["amount"]
-                )
-            return payment, booking
-        same = entity["id"] == payment.payment_id
-        if RANK[new] < RANK[payment.status] or (RANK[new] == RANK[payment.status] and same):
-            return payment, booking  # nothing new: a repeat, or a report overtaken by a later one
-        _record(payment, new, entity["id"])
-        log.info("payment %s of order %s is %s (from %s)", entity["id"], order_id, new, source)
-        if new == S.CAPTURED:
-            _settle(booking, payment, source)  # moves `booking` on
-    return payment, booking
+            refunds.refund_request(
+                payment, reason=Refund.Reason.DUPLICATE, provider_payment_id=entity["id"], paid=entity["amount"]
+            )
+        return
+    same = entity["id"] == payment.payment_id
+    if RANK[new] < RANK[payment.status] or (RANK[new] == RANK[payment.status] and same):
+        return  # nothing new: a repeat, or a report overtaken by a later one
+    _record(payment, new, entity["id"])
+    log.info("payment %s of order %s is %s (from %s)", entity["id"], payment.order_id, new, source)
+    if new == S.CAPTURED:
+        _settle(booking, payment, source)  # moves `booking` on
 
 
 def _record(payment: Payment, status: str, payment_id: str) -> None:
