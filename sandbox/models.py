@@ -98,6 +98,9 @@ class Order(models.Model):
     notes = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CREATED)
     attempts = models.PositiveIntegerField(default=0)
+    payment_capture = models.BooleanField(
+        null=True, help_text="As the order asked; empty: the account's setting. Checkout captures either way."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,8 +1,8 @@
 """Razorpay's orders, payments and refunds in the sandbox, and the webhooks they cause.
 
-Payments are made only through the checkout stand-in and are captured at once (as with
-`payment_capture` on the order), so a payment is either `captured` (later `refunded`)
-or `failed`.
+Payments are made only through the checkout stand-in and are captured at once (Razorpay's
+default, and what an order's `payment_capture` asks; the order records whether it asked),
+so a payment is either `captured` (later `refunded`) or `failed`.
 """
 
 import hashlib
@@ -68,7 +68,24 @@ def order_create(data: dict) -> Order:
     receipt = str(data.get("receipt") or "")
     if len(receipt) > 40:
         raise RazorpayError("The receipt may not be greater than 40 characters.", "receipt")
-    return Order.objects.create(amount=amount, currency=currency, receipt=receipt, notes=parse_notes(data.get("notes")))
+    return Order.objects.create(
+        amount=amount,
+        currency=currency,
+        receipt=receipt,
+        notes=parse_notes(data.get("notes")),
+        payment_capture=parse_capture(data.get("payment_capture")),
+    )
+
+
+def parse_capture(value) -> bool | None:
+    """An order's payment_capture: 1/0 or true/false; None when not sent (the account's setting)."""
+    if value is None:
+        return None
+    if str(value).lower() in {"1", "true"}:
+        return True
+    if str(value).lower() in {"0", "false"}:
+        return False
+    raise RazorpayError("The payment capture field must be true or false.", "payment_capture")
 
 
 def payment_signature(order_id: str, payment_id: str) -> str:

@@ -59,6 +59,14 @@ def test_a_timeout_is_a_502_too(razorpay, body, service, tomorrow, settings):
     nothing_booked(service, tomorrow)
 
 
+def test_the_order_asks_razorpay_to_capture_the_payment_at_once(razorpay, body):
+    """What lets verify-payment confirm on Checkout's signature alone: the payment is captured
+    when it is made, whatever the Razorpay account's capture settings."""
+    order_id = book(body()).json()["razorpay"]["order_id"]
+
+    assert razorpay.payments(order_id=order_id)["orders"][0]["payment_capture"] is True
+
+
 def test_the_same_idempotency_key_gives_the_same_booking_and_order(razorpay, body):
     first = book(body(), **{"Idempotency-Key": "k-1"})
     again = book(body(), **{"Idempotency-Key": "k-1"})

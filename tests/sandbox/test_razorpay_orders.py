@@ -25,12 +25,21 @@ def test_an_order_is_created_and_fetched(sandbox):
     assert [o["id"] for o in sandbox.payments()["orders"]] == [order["id"]]
 
 
+@pytest.mark.parametrize(("sent", "recorded"), [(1, True), ("true", True), (False, False), (None, None)])
+def test_an_order_records_the_payment_capture_it_asked_for(sandbox, sent, recorded):
+    data = {"amount": 50000, "currency": "INR"} | ({} if sent is None else {"payment_capture": sent})
+    order = razorpay_client().order.create(data)
+
+    assert sandbox.payments(order_id=order["id"])["orders"][0]["payment_capture"] is recorded
+
+
 @pytest.mark.parametrize(
     ("data", "description"),
     [
         ({"amount": 50, "currency": "INR"}, "Order amount less than minimum amount allowed"),
         ({"amount": "lots", "currency": "INR"}, "The amount must be an integer."),
         ({"amount": 50000}, "The currency field is required."),
+        ({"amount": 50000, "currency": "INR", "payment_capture": "maybe"}, "must be true or false"),
     ],
 )
 def test_invalid_orders_are_refused_as_bad_requests(sandbox, data, description):
