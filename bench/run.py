@@ -362,18 +362,19 @@ def scenarios(bench: Bench, progress: Progress) -> None:
     bench.dbtask("set_aside", runs=bench.naive_runs)
     bench.start_worker()
     if not o.smoke:
-        orders = []
+        orders, made = [], 0
         for users in o.clients:
             progress.step(f"razorpay-booking, {users} clients")
-            run = bench.locust("razorpay-booking", users, label="razorpay-booking")
-            orders += run["created"]
+            made = bench.locust("razorpay-booking", users, label="razorpay-booking")["created"]
+            orders += made
         # verify-payment answers as fast as a booking and razorpay-booking waits on Razorpay
-        # for each order: the runs' orders would not last the verify-payment runs.
-        wanted = 20 + round(1.3 * sum(run["count"] for run in booking_runs["booking"]))
-        more = max(0.0, (wanted - len(orders)) / max(run["count"], 1) * o.duration)
-        progress.step(f"making about {max(0, wanted - len(orders))} more orders for verify-payment, unmeasured")
-        if more:
-            orders += bench.locust("razorpay-booking", max(o.clients), label=None, duration=more)["created"]
+        # for each order: the runs' orders would not last the verify-payment runs. The rest
+        # are made at the rate of the last run (at the most clients), 20 kept for the slow run.
+        missing = 20 + round(1.3 * sum(run["count"] for run in booking_runs["booking"])) - len(orders)
+        progress.step(f"making about {max(0, missing)} more orders for verify-payment, unmeasured")
+        if missing > 0:
+            seconds = missing / max(len(made), 1) * o.duration
+            orders += bench.locust("razorpay-booking", max(o.clients), label=None, duration=seconds)["created"]
         progress.step(f"paying {len(orders)} orders in the sandbox's checkout")
         answers = bench.pay(orders)
         slow_answers, answers = answers[:20], answers[20:]
